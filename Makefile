@@ -1,0 +1,71 @@
+# Two commands set up a fresh clone: `make run` and `make test` (see README.md).
+# Everything they need is installed here; nothing is installed by hand.
+
+PYTHON_BIN ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+CHROMIUM := /usr/bin/chromium
+VENDOR := static/vendor
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test lint test-fast bench deps chromium static demo migrate clean
+
+run: deps static migrate demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: deps static chromium
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Without the browser tests, for a quick round while working.
+test-fast: deps static
+	$(VENV)/bin/pytest -m "not e2e" $(PYTEST_ARGS)
+
+lint: deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+deps: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet '.[dev]'
+	rm -rf build *.egg-info
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static: $(VENDOR)/.copied
+
+$(VENDOR)/.copied: node_modules/.installed
+	mkdir -p $(VENDOR)/designsystemet
+	cp node_modules/@digdir/designsystemet-css/dist/src/index.css $(VENDOR)/designsystemet/index.css
+	cp node_modules/@digdir/designsystemet-css/dist/theme/designsystemet.css $(VENDOR)/designsystemet/theme.css
+	cp node_modules/@digdir/designsystemet-css/LICENSE $(VENDOR)/designsystemet/LICENSE
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
+	touch $@
+
+chromium:
+	@test -x $(CHROMIUM) || { \
+	  echo "Installing Debian's Chromium for the browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null \
+	  || { echo "Could not install chromium (needs root and Debian's package registry)"; exit 1; }; }
+
+migrate: deps
+	$(PY) manage.py migrate --no-input
+
+demo: deps migrate
+	$(PY) manage.py load_demo_data
+
+bench: deps
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) staticfiles db.sqlite3

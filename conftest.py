@@ -1,0 +1,47 @@
+import pytest
+
+from municipalities.reference_data import load_reference_data
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Reference data comes with the migrations; transactional tests flush it, so reload it."""
+    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+        load_reference_data()
+
+
+def _is_postgres() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def postgres_only():
+    """For tests of behaviour that only PostgreSQL can show (row locks between connections)."""
+    if not _is_postgres():
+        pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://... (CI does)")
+
+
+@pytest.fixture
+def citizen_client(client):
+    """A test client logged in as a citizen: call it with the citizen's fødselsnummer.
+
+    Sets the session exactly as the OIDC callback does (selfreg.session.citizen_login); the
+    full OIDC flow has its own tests against the bundled test identity provider.
+    """
+    from django.conf import settings
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from selfreg.session import citizen_login
+
+    def login(pid: str):
+        session = SessionStore()
+        session.create()
+        citizen_login(session, pid=pid)
+        session.save()
+        client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+        return client
+
+    return login

@@ -1,0 +1,66 @@
+"""Reads of municipalities and their reference data."""
+
+from dataclasses import dataclass, field
+
+from municipalities.models import FormerMunicipalityNumber, Municipality, PostalCode
+
+# Norwegian alphabetical order puts Æ, Ø, Å after Z.
+_NORWEGIAN_ORDER = str.maketrans({"Æ": "{", "æ": "{", "Ø": "|", "ø": "|", "Å": "}", "å": "}"})
+
+
+def norwegian_sort_key(text: str) -> str:
+    return text.lower().translate(_NORWEGIAN_ORDER)
+
+
+def municipality_list() -> list[Municipality]:
+    """All 357 municipalities, in Norwegian alphabetical order (C-2)."""
+    return sorted(Municipality.objects.all(), key=lambda m: norwegian_sort_key(m.name_norwegian))
+
+
+def municipality_get(*, number: str) -> Municipality | None:
+    return Municipality.objects.filter(number=number).first()
+
+
+@dataclass(frozen=True)
+class NumberLookup:
+    """What a municipality number given by a citizen or a link means today (A-4)."""
+
+    number: str
+    municipality: Municipality | None = None
+    former_name: str = ""
+    successors: list[Municipality] = field(default_factory=list)
+
+    @property
+    def is_current(self) -> bool:
+        return self.municipality is not None
+
+    @property
+    def is_former(self) -> bool:
+        return bool(self.successors)
+
+    @property
+    def single_successor(self) -> Municipality | None:
+        return self.successors[0] if len(self.successors) == 1 else None
+
+
+def municipality_lookup_number(*, number: str) -> NumberLookup:
+    """Resolve a number: in force from 2024-01-01, abolished (with its successors), or unknown."""
+    number = (number or "").strip()
+    current = municipality_get(number=number)
+    if current is not None:
+        return NumberLookup(number=number, municipality=current)
+    former = list(
+        FormerMunicipalityNumber.objects.filter(old_number=number).select_related("municipality")
+    )
+    if former:
+        successors = sorted(
+            {f.municipality for f in former}, key=lambda m: norwegian_sort_key(m.name_norwegian)
+        )
+        return NumberLookup(number=number, former_name=former[0].old_name, successors=successors)
+    return NumberLookup(number=number)
+
+
+def postal_place(*, code: str) -> str:
+    """Bring's post town for a postal code, or '' when unknown."""
+    postal = PostalCode.objects.filter(code=code).only("place").first()
+    return postal.place if postal else ""

@@ -1,0 +1,32 @@
+"""The citizen's login state in the server-side session.
+
+The citizen is not a Django user: the session holds the `pid` (fødselsnummer) that ID-porten
+vouched for, and when that login happened.
+"""
+
+import time
+
+from django.contrib.sessions.backends.base import SessionBase
+
+PID_KEY = "citizen_pid"
+LOGIN_AT_KEY = "citizen_login_at"
+ID_TOKEN_KEY = "citizen_id_token"  # noqa: S105  (a session key name, kept for end-session)
+
+
+def citizen_login(session: SessionBase, *, pid: str, id_token: str = "") -> None:
+    """Start the citizen's session. A new session id is issued, so a planted id is worthless."""
+    session.cycle_key()
+    session[PID_KEY] = pid
+    session[LOGIN_AT_KEY] = int(time.time())
+    session[ID_TOKEN_KEY] = id_token
+
+
+def citizen_pid(session: SessionBase) -> str | None:
+    return session.get(PID_KEY)
+
+
+def citizen_logout(session: SessionBase) -> str:
+    """End the session on the server; returns the ID token for the provider's end-session call."""
+    id_token = session.get(ID_TOKEN_KEY, "")
+    session.flush()
+    return id_token

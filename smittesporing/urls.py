@@ -1,0 +1,11 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("selfreg.urls")),
+    path("django-admin/", admin.site.urls),
+]
+
+if settings.TEST_IDP_ENABLED:
+    urlpatterns.append(path("testidp/", include("testidp.urls")))

@@ -1,0 +1,110 @@
+"""Factories for every model the tests build. All persons are synthetic (month + 80 numbers)."""
+
+import datetime
+import random
+
+import factory
+from django.utils import timezone
+
+from registers.identity import synthetic_fnr
+from registers.models import SyntheticKrrEntry, SyntheticParentage, SyntheticPerson
+from tracing.models import CloseContact, Index, Note, Person, RegisteredByKind
+
+_rng = random.Random(20211221)
+
+
+def new_fnr(birth_date: datetime.date | None = None) -> str:
+    return synthetic_fnr(birth_date or datetime.date(1980, 5, 17), _rng)
+
+
+def years_ago(years: int, *, days: int = 0) -> datetime.date:
+    today = timezone.localdate()
+    try:
+        day = today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        day = today.replace(year=today.year - years, day=28)
+    return day - datetime.timedelta(days=days)
+
+
+class SyntheticPersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SyntheticPerson
+
+    birth_date = factory.LazyFunction(lambda: years_ago(40))
+    fnr = factory.LazyAttribute(lambda o: new_fnr(o.birth_date))
+    first_name = factory.Sequence(lambda n: f"Testfornavn{n}")
+    middle_name = ""
+    last_name = "Syntetisk"
+    has_address = True
+    street_name = "Storgata"
+    house_number = "1"
+    house_letter = ""
+    unit_number = "H0101"
+    postal_code = "0155"
+    municipality_number = "0301"
+
+
+class SyntheticParentageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SyntheticParentage
+
+    parent_fnr = factory.LazyFunction(new_fnr)
+    child = factory.SubFactory(SyntheticPersonFactory)
+
+
+class SyntheticKrrEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SyntheticKrrEntry
+
+    person = factory.SubFactory(SyntheticPersonFactory)
+    phone = "+4799999999"
+    email = factory.Sequence(lambda n: f"person{n}@example.no")
+    reserved = False
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    fnr = factory.LazyFunction(new_fnr)
+    municipality_id = "0301"
+    first_name = factory.Sequence(lambda n: f"Indeksfornavn{n}")
+    last_name = "Syntetisk"
+
+
+class IndexFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Index
+
+    person = factory.SubFactory(PersonFactory)
+    fnr = factory.SelfAttribute("person.fnr")
+    municipality_id = factory.SelfAttribute("person.municipality_id")
+    status = Index.Status.ACTIVE
+    follow_up_on = factory.LazyFunction(timezone.localdate)
+    registered_by_kind = RegisteredByKind.STAFF
+    duplicate_rule = "D-0"
+
+    class Params:
+        closed = factory.Trait(
+            status=Index.Status.CLOSED,
+            closed_at=factory.LazyFunction(timezone.now),
+        )
+
+
+class CloseContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CloseContact
+
+    person = factory.SubFactory(PersonFactory)
+    index = factory.SubFactory(IndexFactory)
+    municipality_id = factory.SelfAttribute("person.municipality_id")
+
+
+class NoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Note
+
+    index = factory.SubFactory(IndexFactory)
+    title = "Notat"
+    text = "Ringt indeks."
+    author_label = "Smittesporer"

@@ -1,0 +1,54 @@
+"""The texts of the two self-registration notes (I-4)."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from tracing.models import InfectionPlace, RiskGroup
+
+OSLO = ZoneInfo("Europe/Oslo")
+
+DONE_TITLE = "Utført selvregistrering"
+INFO_TITLE = "Informasjon registrert i selvregistreringsskjema"
+
+
+def oslo_timestamp(moment: datetime.datetime) -> str:
+    """dd.mm.yyyy HH:MM in Europe/Oslo, as I-4 writes it."""
+    return moment.astimezone(OSLO).strftime("%d.%m.%Y %H:%M")
+
+
+def _date(value: datetime.date | None) -> str:
+    return value.strftime("%d.%m.%Y") if value else ""
+
+
+def _period(start: datetime.date | None, end: datetime.date | None) -> str:
+    if start and end and end != start:
+        return f"{_date(start)}–{_date(end)}"
+    return _date(start)
+
+
+def done_text(moment: datetime.datetime) -> str:
+    return f"Utført selvregistrering {oslo_timestamp(moment)}"
+
+
+def info_text(*, registration, moment: datetime.datetime, by_guardian: bool) -> str:
+    """What was registered, and who registered it (I-4 item 2, I-5)."""
+    who = "vha selvregistrering av barn fra foresatt" if by_guardian else "vha selvregistrering"
+    symptoms = (
+        "Ingen symptomer"
+        if registration.no_symptoms
+        else _period(registration.symptom_onset_from, registration.symptom_onset_to)
+    )
+    place = InfectionPlace(registration.infection_place).label if registration.infection_place else ""
+    if registration.infection_place_description:
+        place = f"{place}: {registration.infection_place_description}"
+    lines = [
+        f"Informasjon oppdatert {who} den {oslo_timestamp(moment)}",
+        f"Arbeidssted eller skole: {registration.workplace_or_school}",
+        f"Dato for test: {_period(registration.test_date_from, registration.test_date_to)}",
+        f"Symptomstart: {symptoms}",
+        f"Hvor ble du smittet: {place}",
+        f"Risikogruppe: {RiskGroup(registration.risk_group).label if registration.risk_group else ''}",
+    ]
+    if not by_guardian:
+        lines += [f"Telefonnummer: {registration.phone}", f"E-post: {registration.email}"]
+    return "\n".join(lines)

@@ -1,0 +1,49 @@
+"""Reads of the tracing system used by registration and by the portal."""
+
+import datetime
+
+from django.db.models import Exists, OuterRef
+
+from tracing.models import CloseContact, Index, Person
+from tracing.rules import Candidate, CandidateKind
+
+SELFREG_REFUSAL_DAYS = 14
+
+
+def duplicate_candidates(*, fnr: str) -> list[Candidate]:
+    """Snapshots of every person record with this number, for `tracing.rules.decide`.
+
+    A record with an active index is an active index; else one with any index is a closed
+    index; else one with a close-contact role is a close contact. One query, by the fnr index.
+    """
+    rows = (
+        Person.objects.filter(fnr=fnr)
+        .annotate(
+            has_active=Exists(Index.objects.filter(person=OuterRef("pk"), status=Index.Status.ACTIVE)),
+            has_index=Exists(Index.objects.filter(person=OuterRef("pk"))),
+            is_contact=Exists(CloseContact.objects.filter(person=OuterRef("pk"))),
+        )
+        .values_list("pk", "municipality_id", "has_active", "has_index", "is_contact")
+        .order_by("pk")
+    )
+    candidates = []
+    for person_id, municipality_number, has_active, has_index, is_contact in rows:
+        if has_active:
+            kind = CandidateKind.ACTIVE_INDEX
+        elif has_index:
+            kind = CandidateKind.CLOSED_INDEX
+        elif is_contact:
+            kind = CandidateKind.CLOSE_CONTACT
+        else:
+            continue
+        candidates.append(Candidate(person_id, municipality_number, kind))
+    return candidates
+
+
+def index_is_registered_recently(*, fnr: str, now: datetime.datetime) -> bool:
+    """C-5: a self-registration in the last 14 days, or an active index, for this person."""
+    since = now - datetime.timedelta(days=SELFREG_REFUSAL_DAYS)
+    return (
+        Index.objects.filter(fnr=fnr, status=Index.Status.ACTIVE).exists()
+        or Index.objects.filter(fnr=fnr, self_registered=True, opened_at__gte=since).exists()
+    )

@@ -1,0 +1,277 @@
+"""Writes to the tracing system. Each service is one transaction and raises TracingError."""
+
+import datetime
+import uuid
+from dataclasses import asdict, dataclass
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tracing import notes
+from tracing.models import CloseContact, Index, Note, Person, PersonLock, RegisteredByKind
+from tracing.rules import Decision, Outcome, decide
+from tracing.selectors import duplicate_candidates, index_is_registered_recently
+
+OSLO = ZoneInfo("Europe/Oslo")
+
+
+class TracingError(Exception):
+    """A change the tracing rules do not allow; `str()` is a message for the user."""
+
+
+class AlreadyRegistered(TracingError):
+    """C-5 / D-1a / D-2a: the person is already registered and under follow-up."""
+
+    def __init__(self, rule: str):
+        self.rule = rule
+        super().__init__("Personen er allerede registrert. Ta kontakt med kommunen.")
+
+
+@dataclass(frozen=True)
+class PersonDetails:
+    """What lands on a person record (I-5)."""
+
+    fnr: str
+    first_name: str
+    last_name: str
+    middle_name: str = ""
+    birth_date: datetime.date | None = None
+    street_address: str = ""
+    postal_code: str = ""
+    post_town: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class Registration(PersonDetails):
+    """What is registered about an index case: person data (I-5) and the index fields (C-7)."""
+
+    workplace_or_school: str = ""
+    test_date_from: datetime.date | None = None
+    test_date_to: datetime.date | None = None
+    no_symptoms: bool = False
+    symptom_onset_from: datetime.date | None = None
+    symptom_onset_to: datetime.date | None = None
+    infection_place: str = ""
+    infection_place_description: str = ""
+    risk_group: str = ""
+
+
+@dataclass(frozen=True)
+class RegisteredBy:
+    kind: RegisteredByKind
+    fnr: str = ""
+    user: AbstractBaseUser | None = None
+
+
+@dataclass(frozen=True)
+class RegistrationResult:
+    index: Index
+    rule: str  # the duplicate rule that decided, e.g. "D-1b"
+    repeated_submission: bool = False
+
+
+_PERSON_FIELDS = (
+    "first_name", "middle_name", "last_name", "birth_date", "street_address",
+    "postal_code", "post_town", "phone", "email",
+)
+_INDEX_FIELDS = (
+    "workplace_or_school", "test_date_from", "test_date_to", "no_symptoms", "symptom_onset_from",
+    "symptom_onset_to", "infection_place", "infection_place_description", "risk_group",
+)
+
+
+def _lock_person(fnr: str) -> None:
+    PersonLock.objects.get_or_create(fnr=fnr)
+    PersonLock.objects.select_for_update().get(fnr=fnr)
+
+
+def _person_data(registration: PersonDetails) -> dict:
+    # Only fields the registration knows overwrite what tracers may have entered before.
+    data = {name: getattr(registration, name) for name in _PERSON_FIELDS}
+    return {name: value for name, value in data.items() if value not in ("", None)}
+
+
+def _apply_decision(*, decision: Decision, registration: Registration, municipality_number: str,
+                    now: datetime.datetime) -> tuple[Person, CloseContact | None]:
+    if decision.outcome in (Outcome.CREATE, Outcome.CREATE_DUPLICATE):
+        person = Person.objects.create(
+            fnr=registration.fnr,
+            municipality_id=municipality_number,
+            possible_duplicate=decision.outcome is Outcome.CREATE_DUPLICATE,
+            created_at=now,
+            updated_at=now,
+            **_person_data(registration),
+        )
+        return person, None
+    person = Person.objects.select_for_update().get(pk=decision.person_id)
+    for name, value in _person_data(registration).items():
+        setattr(person, name, value)
+    person.updated_at = now
+    contact = None
+    if decision.outcome is Outcome.CONVERT_CONTACT:
+        # D-1d: the index is enrolled in the chosen municipality; the contact role stays, linked
+        # to the index it was a contact of.
+        person.municipality_id = municipality_number
+        contact = person.contact_roles.order_by("-registered_at", "-pk").first()
+    person.save()
+    return person, contact
+
+
+def index_register(
+    *,
+    registration: Registration,
+    municipality_number: str,
+    registered_by: RegisteredBy,
+    self_registered: bool,
+    submission_id: uuid.UUID | None = None,
+    now: datetime.datetime | None = None,
+) -> RegistrationResult:
+    """Register an index case under the duplicate rules (section 5), in one transaction.
+
+    Used by the citizen portal (I-1), by tracers registering by hand and by the API. Runs one
+    registration per person at a time (PersonLock); the database also refuses a second active
+    index for one number. A repeated submission id returns the first registration (C-8).
+    """
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            _lock_person(registration.fnr)
+            if submission_id is not None:
+                earlier = Index.objects.filter(submission_id=submission_id).first()
+                if earlier is not None:
+                    if earlier.fnr != registration.fnr:
+                        raise TracingError("Skjemaet er allerede brukt.")
+                    return RegistrationResult(
+                        index=earlier, rule=earlier.duplicate_rule, repeated_submission=True
+                    )
+            if self_registered and index_is_registered_recently(fnr=registration.fnr, now=now):
+                raise AlreadyRegistered("C-5")
+            candidates = duplicate_candidates(fnr=registration.fnr)
+            decision = decide(candidates, municipality_number)
+            if decision.outcome is Outcome.REFUSE:
+                raise AlreadyRegistered(decision.rule)
+            person, contact = _apply_decision(
+                decision=decision, registration=registration,
+                municipality_number=municipality_number, now=now,
+            )
+            index = Index.objects.create(
+                person=person,
+                fnr=registration.fnr,
+                municipality_id=municipality_number,
+                opened_at=now,
+                follow_up_on=now.astimezone(OSLO).date(),
+                self_registered=self_registered,
+                registered_by_kind=registered_by.kind,
+                registered_by_fnr=registered_by.fnr,
+                registered_by_user=registered_by.user,
+                submission_id=submission_id,
+                duplicate_rule=decision.rule,
+                duplicate_candidates=[
+                    {**asdict(c), "kind": str(c.kind)} for c in candidates
+                ],
+                converted_from_contact=contact,
+                **{name: getattr(registration, name) for name in _INDEX_FIELDS},
+            )
+            if self_registered:
+                _write_selfreg_notes(index=index, registration=registration,
+                                     registered_by=registered_by, now=now)
+            return RegistrationResult(index=index, rule=decision.rule)
+    except IntegrityError as exc:
+        # The partial unique index on active indexes held where the lock could not (D-3).
+        if Index.objects.filter(fnr=registration.fnr, status=Index.Status.ACTIVE).exists():
+            raise AlreadyRegistered("D-3") from exc
+        raise
+
+
+def _write_selfreg_notes(*, index: Index, registration: Registration,
+                         registered_by: RegisteredBy, now: datetime.datetime) -> None:
+    """I-4: the two notes every self-registration writes."""
+    by_guardian = registered_by.kind == RegisteredByKind.GUARDIAN
+    label = "Selvregistrering (foresatt)" if by_guardian else "Selvregistrering"
+    Note.objects.create(index=index, title=notes.DONE_TITLE, text=notes.done_text(now),
+                        created_at=now, author_label=label)
+    Note.objects.create(
+        index=index,
+        title=notes.INFO_TITLE,
+        text=notes.info_text(registration=registration, moment=now, by_guardian=by_guardian),
+        # A microsecond later, so that "newest first" lists the two notes in a stable order.
+        created_at=now + datetime.timedelta(microseconds=1),
+        author_label=label,
+    )
+
+
+@transaction.atomic
+def close_contact_register(
+    *,
+    index: Index,
+    person: PersonDetails,
+    last_contact_on: datetime.date | None = None,
+    user: AbstractBaseUser | None = None,
+    now: datetime.datetime | None = None,
+) -> CloseContact:
+    """Register a close contact of an index, in the index's municipality (B-3).
+
+    The contact's person record in that municipality is reused if there is one.
+    """
+    now = now or timezone.now()
+    record = (
+        Person.objects.select_for_update()
+        .filter(fnr=person.fnr, municipality_id=index.municipality_id)
+        .order_by("-pk")
+        .first()
+    )
+    if record is None:
+        record = Person.objects.create(
+            fnr=person.fnr, municipality_id=index.municipality_id, created_at=now, updated_at=now,
+            **_person_data(person),
+        )
+    if CloseContact.objects.filter(person=record, index=index).exists():
+        raise TracingError("Personen er allerede registrert som nærkontakt til denne indeksen.")
+    return CloseContact.objects.create(
+        person=record, index=index, municipality_id=index.municipality_id,
+        registered_at=now, last_contact_on=last_contact_on, registered_by_user=user,
+    )
+
+
+@transaction.atomic
+def index_close(*, index: Index, now: datetime.datetime | None = None) -> Index:
+    index = Index.objects.select_for_update().get(pk=index.pk)
+    if index.status == Index.Status.CLOSED:
+        raise TracingError("Indeksen er allerede avsluttet.")
+    index.status = Index.Status.CLOSED
+    index.closed_at = now or timezone.now()
+    index.save(update_fields=["status", "closed_at"])
+    return index
+
+
+def index_reopen(*, index: Index, now: datetime.datetime | None = None) -> Index:
+    """Reopen a closed index, unless the person has another active index (D-3)."""
+    try:
+        with transaction.atomic():
+            _lock_person(index.fnr)
+            index = Index.objects.select_for_update().get(pk=index.pk)
+            if index.status == Index.Status.ACTIVE:
+                raise TracingError("Indeksen er allerede aktiv.")
+            if Index.objects.filter(fnr=index.fnr, status=Index.Status.ACTIVE).exists():
+                raise AlreadyRegistered("D-3")
+            index.status = Index.Status.ACTIVE
+            index.closed_at = None
+            index.follow_up_on = (now or timezone.now()).astimezone(OSLO).date()
+            index.save(update_fields=["status", "closed_at", "follow_up_on"])
+            return index
+    except IntegrityError as exc:
+        raise AlreadyRegistered("D-3") from exc
+
+
+def note_add(*, index: Index, title: str, text: str, user: AbstractBaseUser | None,
+             author_label: str, now: datetime.datetime | None = None) -> Note:
+    """Notes are only ever added (B-3)."""
+    if not text.strip():
+        raise TracingError("Notatet er tomt.")
+    return Note.objects.create(index=index, title=title.strip() or "Notat", text=text,
+                               created_at=now or timezone.now(), author_user=user,
+                               author_label=author_label)
