@@ -6,7 +6,9 @@ class Municipality(models.Model):
     """A municipality in force from 2024-01-01 (A-4), and its status as a customer (A-1)."""
 
     number = models.CharField(max_length=4, primary_key=True)
-    name = models.CharField(max_length=100, help_text="SSB's official name, e.g. 'Trondheim - Tråante'")
+    name = models.CharField(
+        max_length=100, help_text="SSB's official name, e.g. 'Trondheim - Tråante'"
+    )
     name_norwegian = models.CharField(max_length=100)
     county_number = models.CharField(max_length=2)
     county_name = models.CharField(max_length=100)
@@ -40,7 +42,9 @@ class FormerMunicipalityNumber(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["old_number", "municipality"], name="former_number_once")
+            models.UniqueConstraint(
+                fields=["old_number", "municipality"], name="former_number_once"
+            )
         ]
 
 
@@ -54,7 +58,9 @@ class PostalCode(models.Model):
 class MunicipalityStatusChange(models.Model):
     """Every switch of customer status or self-registration is logged (A-1, issue 3 item 6)."""
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="status_changes")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="status_changes"
+    )
     changed_at = models.DateTimeField(auto_now_add=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -32,7 +32,12 @@ def fnr_birth_date(value: str, *, allow_synthetic: bool) -> datetime.date:
         raise InvalidFnr("must be 11 digits")
     if calc_check_digit1(value[:9]) != value[9] or calc_check_digit2(value[:10]) != value[10]:
         raise InvalidFnr("wrong check digits")
-    day, month, year2, individual = int(value[0:2]), int(value[2:4]), int(value[4:6]), int(value[6:9])
+    day, month, year2, individual = (
+        int(value[0:2]),
+        int(value[2:4]),
+        int(value[4:6]),
+        int(value[6:9]),
+    )
     if day > 40:  # d-nummer
         day -= 40
     if allow_synthetic and month > 80:

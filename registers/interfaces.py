@@ -42,7 +42,9 @@ def get_krr() -> Krr:
         from registers.krr import HttpKrr
 
         return HttpKrr(
-            base_url=settings.KRR_URL, token=settings.KRR_TOKEN, timeout=settings.REGISTER_TIMEOUT_SECONDS
+            base_url=settings.KRR_URL,
+            token=settings.KRR_TOKEN,
+            timeout=settings.REGISTER_TIMEOUT_SECONDS,
         )
     from registers.synthetic import SyntheticKrr
 

@@ -29,7 +29,9 @@ class SyntheticParentage(models.Model):
     child = models.ForeignKey(SyntheticPerson, on_delete=models.CASCADE, related_name="parentages")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["parent_fnr", "child"], name="parentage_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["parent_fnr", "child"], name="parentage_once")
+        ]
 
 
 class SyntheticKrrEntry(models.Model):

@@ -31,7 +31,9 @@ class SyntheticFolkeregister:
         return _to_register_person(row) if row else None
 
     def children(self, fnr: str) -> list[RegisterPerson]:
-        rows = SyntheticPerson.objects.filter(parentages__parent_fnr=fnr).order_by("birth_date", "fnr")
+        rows = SyntheticPerson.objects.filter(parentages__parent_fnr=fnr).order_by(
+            "birth_date", "fnr"
+        )
         return [_to_register_person(row) for row in rows]
 
 

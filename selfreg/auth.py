@@ -20,7 +20,9 @@ def citizen_login_required(view):
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         pid = citizen_pid(request.session)
         if not pid:
-            return redirect(f"{reverse('selfreg:login')}?{urlencode({'next': request.get_full_path()})}")
+            return redirect(
+                f"{reverse('selfreg:login')}?{urlencode({'next': request.get_full_path()})}"
+            )
         request.citizen_pid = pid
         return view(request, *args, **kwargs)
 

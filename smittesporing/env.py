@@ -27,7 +27,9 @@ def env_bool(name: str, default: bool) -> bool:
         return True
     if value in _FALSE:
         return False
-    raise ImproperlyConfiguredEnv(f"{name} must be one of true/false/1/0/yes/no/on/off, not {raw!r}")
+    raise ImproperlyConfiguredEnv(
+        f"{name} must be one of true/false/1/0/yes/no/on/off, not {raw!r}"
+    )
 
 
 def env_int(name: str, default: int) -> int:

@@ -13,7 +13,9 @@ def refuse_insecure_production_settings(settings: dict) -> None:
     if key == settings["DEV_SECRET_KEY"] or len(key) < 50:
         problems.append("SECRET_KEY must be set to a random value of at least 50 characters")
     if settings["TEST_IDP_ENABLED"]:
-        problems.append("TEST_IDP_ENABLED must be false (the test identity provider is for development)")
+        problems.append(
+            "TEST_IDP_ENABLED must be false (the test identity provider is for development)"
+        )
     if settings["ALLOW_SYNTHETIC_FNR"]:
         problems.append("ALLOW_SYNTHETIC_FNR must be false")
     if settings["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -114,8 +114,13 @@ class Index(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["municipality", "status", "follow_up_on"], name="index_worklist_today"),
-            models.Index(fields=["municipality", "self_registered", "opened_at"], name="index_worklist_selfreg"),
+            models.Index(
+                fields=["municipality", "status", "follow_up_on"], name="index_worklist_today"
+            ),
+            models.Index(
+                fields=["municipality", "self_registered", "opened_at"],
+                name="index_worklist_selfreg",
+            ),
             models.Index(fields=["fnr", "opened_at"], name="index_fnr_opened"),
         ]
 

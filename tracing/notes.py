@@ -38,7 +38,9 @@ def info_text(*, registration, moment: datetime.datetime, by_guardian: bool) -> 
         if registration.no_symptoms
         else _period(registration.symptom_onset_from, registration.symptom_onset_to)
     )
-    place = InfectionPlace(registration.infection_place).label if registration.infection_place else ""
+    place = (
+        InfectionPlace(registration.infection_place).label if registration.infection_place else ""
+    )
     if registration.infection_place_description:
         place = f"{place}: {registration.infection_place_description}"
     lines = [

@@ -56,10 +56,14 @@ def decide(candidates: Sequence[Candidate], chosen_municipality: str) -> Decisio
     here = [c for c in candidates if c.municipality_number == chosen_municipality]
     indexes_here = [c for c in here if c.kind is CandidateKind.CLOSED_INDEX]
     if indexes_here:
-        return Decision(Outcome.ENROLL_EXISTING, "D-1b" if single else "D-2b", _latest(indexes_here).person_id)
+        return Decision(
+            Outcome.ENROLL_EXISTING, "D-1b" if single else "D-2b", _latest(indexes_here).person_id
+        )
     contacts_here = [c for c in here if c.kind is CandidateKind.CLOSE_CONTACT]
     if contacts_here:
-        return Decision(Outcome.CONVERT_CONTACT, "D-1d" if single else "D-2c", _latest(contacts_here).person_id)
+        return Decision(
+            Outcome.CONVERT_CONTACT, "D-1d" if single else "D-2c", _latest(contacts_here).person_id
+        )
     if single and candidates[0].kind is CandidateKind.CLOSE_CONTACT:
         return Decision(Outcome.CONVERT_CONTACT, "D-1d", candidates[0].person_id)
     return Decision(Outcome.CREATE_DUPLICATE, "D-1c" if single else "D-2d")

@@ -19,7 +19,9 @@ def duplicate_candidates(*, fnr: str) -> list[Candidate]:
     rows = (
         Person.objects.filter(fnr=fnr)
         .annotate(
-            has_active=Exists(Index.objects.filter(person=OuterRef("pk"), status=Index.Status.ACTIVE)),
+            has_active=Exists(
+                Index.objects.filter(person=OuterRef("pk"), status=Index.Status.ACTIVE)
+            ),
             has_index=Exists(Index.objects.filter(person=OuterRef("pk"))),
             is_contact=Exists(CloseContact.objects.filter(person=OuterRef("pk"))),
         )

@@ -75,12 +75,26 @@ class RegistrationResult:
 
 
 _PERSON_FIELDS = (
-    "first_name", "middle_name", "last_name", "birth_date", "street_address",
-    "postal_code", "post_town", "phone", "email",
+    "first_name",
+    "middle_name",
+    "last_name",
+    "birth_date",
+    "street_address",
+    "postal_code",
+    "post_town",
+    "phone",
+    "email",
 )
 _INDEX_FIELDS = (
-    "workplace_or_school", "test_date_from", "test_date_to", "no_symptoms", "symptom_onset_from",
-    "symptom_onset_to", "infection_place", "infection_place_description", "risk_group",
+    "workplace_or_school",
+    "test_date_from",
+    "test_date_to",
+    "no_symptoms",
+    "symptom_onset_from",
+    "symptom_onset_to",
+    "infection_place",
+    "infection_place_description",
+    "risk_group",
 )
 
 
@@ -95,8 +109,13 @@ def _person_data(registration: PersonDetails) -> dict:
     return {name: value for name, value in data.items() if value not in ("", None)}
 
 
-def _apply_decision(*, decision: Decision, registration: Registration, municipality_number: str,
-                    now: datetime.datetime) -> tuple[Person, CloseContact | None]:
+def _apply_decision(
+    *,
+    decision: Decision,
+    registration: Registration,
+    municipality_number: str,
+    now: datetime.datetime,
+) -> tuple[Person, CloseContact | None]:
     if decision.outcome in (Outcome.CREATE, Outcome.CREATE_DUPLICATE):
         person = Person.objects.create(
             fnr=registration.fnr,
@@ -155,8 +174,10 @@ def index_register(
             if decision.outcome is Outcome.REFUSE:
                 raise AlreadyRegistered(decision.rule)
             person, contact = _apply_decision(
-                decision=decision, registration=registration,
-                municipality_number=municipality_number, now=now,
+                decision=decision,
+                registration=registration,
+                municipality_number=municipality_number,
+                now=now,
             )
             index = Index.objects.create(
                 person=person,
@@ -170,15 +191,14 @@ def index_register(
                 registered_by_user=registered_by.user,
                 submission_id=submission_id,
                 duplicate_rule=decision.rule,
-                duplicate_candidates=[
-                    {**asdict(c), "kind": str(c.kind)} for c in candidates
-                ],
+                duplicate_candidates=[{**asdict(c), "kind": str(c.kind)} for c in candidates],
                 converted_from_contact=contact,
                 **{name: getattr(registration, name) for name in _INDEX_FIELDS},
             )
             if self_registered:
-                _write_selfreg_notes(index=index, registration=registration,
-                                     registered_by=registered_by, now=now)
+                _write_selfreg_notes(
+                    index=index, registration=registration, registered_by=registered_by, now=now
+                )
             return RegistrationResult(index=index, rule=decision.rule)
     except IntegrityError as exc:
         # The partial unique index on active indexes held where the lock could not (D-3).
@@ -187,13 +207,19 @@ def index_register(
         raise
 
 
-def _write_selfreg_notes(*, index: Index, registration: Registration,
-                         registered_by: RegisteredBy, now: datetime.datetime) -> None:
+def _write_selfreg_notes(
+    *, index: Index, registration: Registration, registered_by: RegisteredBy, now: datetime.datetime
+) -> None:
     """I-4: the two notes every self-registration writes."""
     by_guardian = registered_by.kind == RegisteredByKind.GUARDIAN
     label = "Selvregistrering (foresatt)" if by_guardian else "Selvregistrering"
-    Note.objects.create(index=index, title=notes.DONE_TITLE, text=notes.done_text(now),
-                        created_at=now, author_label=label)
+    Note.objects.create(
+        index=index,
+        title=notes.DONE_TITLE,
+        text=notes.done_text(now),
+        created_at=now,
+        author_label=label,
+    )
     Note.objects.create(
         index=index,
         title=notes.INFO_TITLE,
@@ -226,14 +252,21 @@ def close_contact_register(
     )
     if record is None:
         record = Person.objects.create(
-            fnr=person.fnr, municipality_id=index.municipality_id, created_at=now, updated_at=now,
+            fnr=person.fnr,
+            municipality_id=index.municipality_id,
+            created_at=now,
+            updated_at=now,
             **_person_data(person),
         )
     if CloseContact.objects.filter(person=record, index=index).exists():
         raise TracingError("Personen er allerede registrert som nærkontakt til denne indeksen.")
     return CloseContact.objects.create(
-        person=record, index=index, municipality_id=index.municipality_id,
-        registered_at=now, last_contact_on=last_contact_on, registered_by_user=user,
+        person=record,
+        index=index,
+        municipality_id=index.municipality_id,
+        registered_at=now,
+        last_contact_on=last_contact_on,
+        registered_by_user=user,
     )
 
 
@@ -267,11 +300,23 @@ def index_reopen(*, index: Index, now: datetime.datetime | None = None) -> Index
         raise AlreadyRegistered("D-3") from exc
 
 
-def note_add(*, index: Index, title: str, text: str, user: AbstractBaseUser | None,
-             author_label: str, now: datetime.datetime | None = None) -> Note:
+def note_add(
+    *,
+    index: Index,
+    title: str,
+    text: str,
+    user: AbstractBaseUser | None,
+    author_label: str,
+    now: datetime.datetime | None = None,
+) -> Note:
     """Notes are only ever added (B-3)."""
     if not text.strip():
         raise TracingError("Notatet er tomt.")
-    return Note.objects.create(index=index, title=title.strip() or "Notat", text=text,
-                               created_at=now or timezone.now(), author_user=user,
-                               author_label=author_label)
+    return Note.objects.create(
+        index=index,
+        title=title.strip() or "Notat",
+        text=text,
+        created_at=now or timezone.now(),
+        author_user=user,
+        author_label=author_label,
+    )

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,56 +14,110 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='PostalCode',
+            name="PostalCode",
             fields=[
-                ('code', models.CharField(max_length=4, primary_key=True, serialize=False)),
-                ('place', models.CharField(max_length=100)),
-                ('municipality_number', models.CharField(max_length=4)),
-                ('category', models.CharField(max_length=1)),
+                ("code", models.CharField(max_length=4, primary_key=True, serialize=False)),
+                ("place", models.CharField(max_length=100)),
+                ("municipality_number", models.CharField(max_length=4)),
+                ("category", models.CharField(max_length=1)),
             ],
         ),
         migrations.CreateModel(
-            name='Municipality',
+            name="Municipality",
             fields=[
-                ('number', models.CharField(max_length=4, primary_key=True, serialize=False)),
-                ('name', models.CharField(help_text="SSB's official name, e.g. 'Trondheim - Tråante'", max_length=100)),
-                ('name_norwegian', models.CharField(max_length=100)),
-                ('county_number', models.CharField(max_length=2)),
-                ('county_name', models.CharField(max_length=100)),
-                ('is_customer', models.BooleanField(default=False)),
-                ('selfreg_enabled', models.BooleanField(default=False)),
+                ("number", models.CharField(max_length=4, primary_key=True, serialize=False)),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="SSB's official name, e.g. 'Trondheim - Tråante'", max_length=100
+                    ),
+                ),
+                ("name_norwegian", models.CharField(max_length=100)),
+                ("county_number", models.CharField(max_length=2)),
+                ("county_name", models.CharField(max_length=100)),
+                ("is_customer", models.BooleanField(default=False)),
+                ("selfreg_enabled", models.BooleanField(default=False)),
             ],
             options={
-                'ordering': ['name_norwegian'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('is_customer', True), ('selfreg_enabled', False), _connector='OR'), name='selfreg_only_for_customers')],
+                "ordering": ["name_norwegian"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("is_customer", True), ("selfreg_enabled", False), _connector="OR"
+                        ),
+                        name="selfreg_only_for_customers",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='MunicipalityStatusChange',
+            name="MunicipalityStatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('changed_at', models.DateTimeField(auto_now_add=True)),
-                ('source', models.CharField(help_text="'command', 'admin-page', 'demo-data'", max_length=20)),
-                ('is_customer', models.BooleanField()),
-                ('selfreg_enabled', models.BooleanField()),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='status_changes', to='municipalities.municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("changed_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "source",
+                    models.CharField(
+                        help_text="'command', 'admin-page', 'demo-data'", max_length=20
+                    ),
+                ),
+                ("is_customer", models.BooleanField()),
+                ("selfreg_enabled", models.BooleanField()),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="status_changes",
+                        to="municipalities.municipality",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-changed_at', '-id'],
+                "ordering": ["-changed_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='FormerMunicipalityNumber',
+            name="FormerMunicipalityNumber",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('old_number', models.CharField(db_index=True, max_length=4)),
-                ('old_name', models.CharField(max_length=100)),
-                ('abolished_from', models.DateField()),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='municipalities.municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("old_number", models.CharField(db_index=True, max_length=4)),
+                ("old_name", models.CharField(max_length=100)),
+                ("abolished_from", models.DateField()),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="municipalities.municipality",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('old_number', 'municipality'), name='former_number_once')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("old_number", "municipality"), name="former_number_once"
+                    )
+                ],
             },
         ),
     ]

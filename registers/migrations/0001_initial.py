@@ -5,48 +5,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='SyntheticPerson',
+            name="SyntheticPerson",
             fields=[
-                ('fnr', models.CharField(max_length=11, primary_key=True, serialize=False)),
-                ('first_name', models.CharField(max_length=100)),
-                ('middle_name', models.CharField(blank=True, max_length=100)),
-                ('last_name', models.CharField(max_length=100)),
-                ('birth_date', models.DateField()),
-                ('has_address', models.BooleanField(default=False)),
-                ('street_name', models.CharField(blank=True, max_length=200)),
-                ('house_number', models.CharField(blank=True, max_length=10)),
-                ('house_letter', models.CharField(blank=True, max_length=5)),
-                ('unit_number', models.CharField(blank=True, max_length=10)),
-                ('postal_code', models.CharField(blank=True, max_length=4)),
-                ('municipality_number', models.CharField(blank=True, max_length=4)),
+                ("fnr", models.CharField(max_length=11, primary_key=True, serialize=False)),
+                ("first_name", models.CharField(max_length=100)),
+                ("middle_name", models.CharField(blank=True, max_length=100)),
+                ("last_name", models.CharField(max_length=100)),
+                ("birth_date", models.DateField()),
+                ("has_address", models.BooleanField(default=False)),
+                ("street_name", models.CharField(blank=True, max_length=200)),
+                ("house_number", models.CharField(blank=True, max_length=10)),
+                ("house_letter", models.CharField(blank=True, max_length=5)),
+                ("unit_number", models.CharField(blank=True, max_length=10)),
+                ("postal_code", models.CharField(blank=True, max_length=4)),
+                ("municipality_number", models.CharField(blank=True, max_length=4)),
             ],
         ),
         migrations.CreateModel(
-            name='SyntheticKrrEntry',
+            name="SyntheticKrrEntry",
             fields=[
-                ('person', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='krr', serialize=False, to='registers.syntheticperson')),
-                ('phone', models.CharField(blank=True, max_length=20)),
-                ('email', models.CharField(blank=True, max_length=254)),
-                ('reserved', models.BooleanField(default=False)),
+                (
+                    "person",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="krr",
+                        serialize=False,
+                        to="registers.syntheticperson",
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=20)),
+                ("email", models.CharField(blank=True, max_length=254)),
+                ("reserved", models.BooleanField(default=False)),
             ],
         ),
         migrations.CreateModel(
-            name='SyntheticParentage',
+            name="SyntheticParentage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('parent_fnr', models.CharField(db_index=True, max_length=11)),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='parentages', to='registers.syntheticperson')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("parent_fnr", models.CharField(db_index=True, max_length=11)),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="parentages",
+                        to="registers.syntheticperson",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('parent_fnr', 'child'), name='parentage_once')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("parent_fnr", "child"), name="parentage_once")
+                ],
             },
         ),
     ]

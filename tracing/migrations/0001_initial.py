@@ -7,128 +7,282 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('municipalities', '0001_initial'),
+        ("municipalities", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PersonLock',
+            name="PersonLock",
             fields=[
-                ('fnr', models.CharField(max_length=11, primary_key=True, serialize=False)),
+                ("fnr", models.CharField(max_length=11, primary_key=True, serialize=False)),
             ],
         ),
         migrations.CreateModel(
-            name='CloseContact',
+            name="CloseContact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('registered_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('last_contact_on', models.DateField(blank=True, null=True)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='municipalities.municipality')),
-                ('registered_by_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("registered_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("last_contact_on", models.DateField(blank=True, null=True)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="municipalities.municipality",
+                    ),
+                ),
+                (
+                    "registered_by_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Index',
+            name="Index",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fnr', models.CharField(max_length=11)),
-                ('status', models.CharField(choices=[('active', 'Aktiv'), ('closed', 'Avsluttet')], default='active', max_length=10)),
-                ('opened_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('follow_up_on', models.DateField(help_text="Date of the next follow-up (worklist 'today')")),
-                ('workplace_or_school', models.CharField(blank=True, max_length=200)),
-                ('test_date_from', models.DateField(blank=True, null=True)),
-                ('test_date_to', models.DateField(blank=True, null=True)),
-                ('no_symptoms', models.BooleanField(default=False)),
-                ('symptom_onset_from', models.DateField(blank=True, null=True)),
-                ('symptom_onset_to', models.DateField(blank=True, null=True)),
-                ('infection_place', models.CharField(blank=True, choices=[('household', 'Husstand'), ('work', 'Arbeid'), ('school', 'Skole eller barnehage'), ('leisure', 'Fritid'), ('abroad', 'Reise i utlandet'), ('unknown', 'Vet ikke'), ('other', 'Annet')], max_length=20)),
-                ('infection_place_description', models.CharField(blank=True, max_length=500)),
-                ('risk_group', models.CharField(blank=True, choices=[('yes', 'Ja'), ('no', 'Nei'), ('unknown', 'Vet ikke')], max_length=10)),
-                ('self_registered', models.BooleanField(default=False)),
-                ('registered_by_kind', models.CharField(choices=[('self', 'Innbygger selv'), ('guardian', 'Foresatt'), ('staff', 'Smittesporer'), ('api', 'Integrasjon')], max_length=10)),
-                ('registered_by_fnr', models.CharField(blank=True, max_length=11)),
-                ('submission_id', models.UUIDField(blank=True, null=True, unique=True)),
-                ('duplicate_rule', models.CharField(max_length=5)),
-                ('duplicate_candidates', models.JSONField(blank=True, default=list)),
-                ('converted_from_contact', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tracing.closecontact')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='municipalities.municipality')),
-                ('registered_by_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("fnr", models.CharField(max_length=11)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "Aktiv"), ("closed", "Avsluttet")],
+                        default="active",
+                        max_length=10,
+                    ),
+                ),
+                ("opened_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "follow_up_on",
+                    models.DateField(help_text="Date of the next follow-up (worklist 'today')"),
+                ),
+                ("workplace_or_school", models.CharField(blank=True, max_length=200)),
+                ("test_date_from", models.DateField(blank=True, null=True)),
+                ("test_date_to", models.DateField(blank=True, null=True)),
+                ("no_symptoms", models.BooleanField(default=False)),
+                ("symptom_onset_from", models.DateField(blank=True, null=True)),
+                ("symptom_onset_to", models.DateField(blank=True, null=True)),
+                (
+                    "infection_place",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("household", "Husstand"),
+                            ("work", "Arbeid"),
+                            ("school", "Skole eller barnehage"),
+                            ("leisure", "Fritid"),
+                            ("abroad", "Reise i utlandet"),
+                            ("unknown", "Vet ikke"),
+                            ("other", "Annet"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("infection_place_description", models.CharField(blank=True, max_length=500)),
+                (
+                    "risk_group",
+                    models.CharField(
+                        blank=True,
+                        choices=[("yes", "Ja"), ("no", "Nei"), ("unknown", "Vet ikke")],
+                        max_length=10,
+                    ),
+                ),
+                ("self_registered", models.BooleanField(default=False)),
+                (
+                    "registered_by_kind",
+                    models.CharField(
+                        choices=[
+                            ("self", "Innbygger selv"),
+                            ("guardian", "Foresatt"),
+                            ("staff", "Smittesporer"),
+                            ("api", "Integrasjon"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("registered_by_fnr", models.CharField(blank=True, max_length=11)),
+                ("submission_id", models.UUIDField(blank=True, null=True, unique=True)),
+                ("duplicate_rule", models.CharField(max_length=5)),
+                ("duplicate_candidates", models.JSONField(blank=True, default=list)),
+                (
+                    "converted_from_contact",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tracing.closecontact",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="municipalities.municipality",
+                    ),
+                ),
+                (
+                    "registered_by_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='closecontact',
-            name='index',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='close_contacts', to='tracing.index'),
+            model_name="closecontact",
+            name="index",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="close_contacts",
+                to="tracing.index",
+            ),
         ),
         migrations.CreateModel(
-            name='Note',
+            name="Note",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('text', models.TextField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('author_label', models.CharField(max_length=200)),
-                ('author_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('index', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='notes', to='tracing.index')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("text", models.TextField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("author_label", models.CharField(max_length=200)),
+                (
+                    "author_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "index",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="notes",
+                        to="tracing.index",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fnr', models.CharField(db_index=True, max_length=11)),
-                ('first_name', models.CharField(max_length=100)),
-                ('middle_name', models.CharField(blank=True, max_length=100)),
-                ('last_name', models.CharField(max_length=100)),
-                ('birth_date', models.DateField(blank=True, null=True)),
-                ('street_address', models.CharField(blank=True, max_length=200)),
-                ('postal_code', models.CharField(blank=True, max_length=4)),
-                ('post_town', models.CharField(blank=True, max_length=100)),
-                ('phone', models.CharField(blank=True, max_length=20)),
-                ('email', models.CharField(blank=True, max_length=254)),
-                ('possible_duplicate', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='municipalities.municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("fnr", models.CharField(db_index=True, max_length=11)),
+                ("first_name", models.CharField(max_length=100)),
+                ("middle_name", models.CharField(blank=True, max_length=100)),
+                ("last_name", models.CharField(max_length=100)),
+                ("birth_date", models.DateField(blank=True, null=True)),
+                ("street_address", models.CharField(blank=True, max_length=200)),
+                ("postal_code", models.CharField(blank=True, max_length=4)),
+                ("post_town", models.CharField(blank=True, max_length=100)),
+                ("phone", models.CharField(blank=True, max_length=20)),
+                ("email", models.CharField(blank=True, max_length=254)),
+                ("possible_duplicate", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="municipalities.municipality",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='index',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='indexes', to='tracing.person'),
+            model_name="index",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="indexes",
+                to="tracing.person",
+            ),
         ),
         migrations.AddField(
-            model_name='closecontact',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contact_roles', to='tracing.person'),
+            model_name="closecontact",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="contact_roles",
+                to="tracing.person",
+            ),
         ),
         migrations.AddIndex(
-            model_name='index',
-            index=models.Index(fields=['municipality', 'status', 'follow_up_on'], name='index_worklist_today'),
+            model_name="index",
+            index=models.Index(
+                fields=["municipality", "status", "follow_up_on"], name="index_worklist_today"
+            ),
         ),
         migrations.AddIndex(
-            model_name='index',
-            index=models.Index(fields=['municipality', 'self_registered', 'opened_at'], name='index_worklist_selfreg'),
+            model_name="index",
+            index=models.Index(
+                fields=["municipality", "self_registered", "opened_at"],
+                name="index_worklist_selfreg",
+            ),
         ),
         migrations.AddIndex(
-            model_name='index',
-            index=models.Index(fields=['fnr', 'opened_at'], name='index_fnr_opened'),
+            model_name="index",
+            index=models.Index(fields=["fnr", "opened_at"], name="index_fnr_opened"),
         ),
         migrations.AddConstraint(
-            model_name='index',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'active')), fields=('fnr',), name='one_active_index_per_fnr'),
+            model_name="index",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "active")),
+                fields=("fnr",),
+                name="one_active_index_per_fnr",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='index',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('closed_at__isnull', True), ('status', 'active')), models.Q(('closed_at__isnull', False), ('status', 'closed')), _connector='OR'), name='closed_at_iff_closed'),
+            model_name="index",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("closed_at__isnull", True), ("status", "active")),
+                    models.Q(("closed_at__isnull", False), ("status", "closed")),
+                    _connector="OR",
+                ),
+                name="closed_at_iff_closed",
+            ),
         ),
     ]

@@ -7,7 +7,9 @@ from tracing.rules import Candidate, CandidateKind, Outcome, decide
 
 municipalities = st.sampled_from(["0301", "4601", "5001"])
 candidate_lists = st.lists(
-    st.builds(Candidate, st.integers(1, 10_000), municipalities, st.sampled_from(list(CandidateKind))),
+    st.builds(
+        Candidate, st.integers(1, 10_000), municipalities, st.sampled_from(list(CandidateKind))
+    ),
     max_size=6,
     unique_by=lambda c: c.person_id,
 )
