@@ -1,0 +1,3 @@
+"""The self-registration flow under /innlogget/smitte-selvregistrering/hjemmetest."""
+
+urlpatterns: list = []
