@@ -6,7 +6,9 @@ from municipalities.reference_data import load_reference_data
 @pytest.fixture(autouse=True)
 def _reference_data(request):
     """Reference data comes with the migrations; transactional tests flush it, so reload it."""
-    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction"))
+    if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
         request.getfixturevalue("transactional_db")
         load_reference_data()
 

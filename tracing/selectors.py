@@ -42,10 +42,14 @@ def duplicate_candidates(*, fnr: str) -> list[Candidate]:
     return candidates
 
 
+def index_self_registered_recently(*, fnr: str, now: datetime.datetime) -> bool:
+    """C-5, first half: a positive home test registered for this person in the last 14 days."""
+    since = now - datetime.timedelta(days=SELFREG_REFUSAL_DAYS)
+    return Index.objects.filter(fnr=fnr, self_registered=True, opened_at__gte=since).exists()
+
+
 def index_is_registered_recently(*, fnr: str, now: datetime.datetime) -> bool:
     """C-5: a self-registration in the last 14 days, or an active index, for this person."""
-    since = now - datetime.timedelta(days=SELFREG_REFUSAL_DAYS)
-    return (
-        Index.objects.filter(fnr=fnr, status=Index.Status.ACTIVE).exists()
-        or Index.objects.filter(fnr=fnr, self_registered=True, opened_at__gte=since).exists()
-    )
+    return Index.objects.filter(
+        fnr=fnr, status=Index.Status.ACTIVE
+    ).exists() or index_self_registered_recently(fnr=fnr, now=now)

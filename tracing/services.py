@@ -12,7 +12,7 @@ from django.utils import timezone
 from tracing import notes
 from tracing.models import CloseContact, Index, Note, Person, PersonLock, RegisteredByKind
 from tracing.rules import Decision, Outcome, decide
-from tracing.selectors import duplicate_candidates, index_is_registered_recently
+from tracing.selectors import duplicate_candidates, index_self_registered_recently
 
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -167,7 +167,8 @@ def index_register(
                     return RegistrationResult(
                         index=earlier, rule=earlier.duplicate_rule, repeated_submission=True
                     )
-            if self_registered and index_is_registered_recently(fnr=registration.fnr, now=now):
+            # An active index is refused by the duplicate rules below (D-1a/D-2a), which say why.
+            if self_registered and index_self_registered_recently(fnr=registration.fnr, now=now):
                 raise AlreadyRegistered("C-5")
             candidates = duplicate_candidates(fnr=registration.fnr)
             decision = decide(candidates, municipality_number)
