@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "selfreg",
     "accounts",
     "testidp",
+    "demo",
 ]
 
 MIDDLEWARE = [
