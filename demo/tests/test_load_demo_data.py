@@ -1,0 +1,65 @@
+"""The demo data has what the README promises (issue item 7), and loads twice without harm."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from demo.personas import INGRID, LARS, NORA, PERSONAS
+from municipalities.models import Municipality
+from registers.interfaces import get_folkeregister
+from tracing.rules import CandidateKind
+from tracing.selectors import duplicate_candidates
+
+pytestmark = pytest.mark.django_db
+
+KARI = "12848506018"
+
+
+@pytest.fixture
+def demo():
+    call_command("load_demo_data")
+
+
+def test_three_customers_with_selfreg_on_one_off_the_rest_not_customers(demo):
+    on = set(Municipality.objects.filter(selfreg_enabled=True).values_list("number", flat=True))
+    assert on == {"0301", "4601", "5001"}
+    off = Municipality.objects.filter(is_customer=True, selfreg_enabled=False)
+    assert [m.number for m in off] == ["1103"]
+    assert Municipality.objects.filter(is_customer=False).count() == 357 - 4
+
+
+def test_every_persona_is_in_the_register(demo):
+    register = get_folkeregister()
+    for persona in PERSONAS:
+        assert register.person(persona.fnr) is not None, persona.name
+
+
+def test_parent_has_the_children_the_readme_describes(demo):
+    register = get_folkeregister()
+    kari = register.person(KARI)
+    children = {child.first_name: child for child in register.children(KARI)}
+    assert set(children) == {"Ola", "Emma", "Sofie", "Jonas"}
+    assert children["Ola"].address == kari.address
+    assert children["Emma"].address == kari.address
+    assert children["Sofie"].address == kari.address  # same address, but 16
+    assert children["Jonas"].address != kari.address  # under 16, other address
+
+
+def test_tracing_history_has_a_close_contact_a_closed_and_an_active_index(demo):
+    assert [c.kind for c in duplicate_candidates(fnr=NORA)] == [CandidateKind.CLOSE_CONTACT]
+    assert [c.kind for c in duplicate_candidates(fnr=LARS)] == [CandidateKind.CLOSED_INDEX]
+    assert [c.kind for c in duplicate_candidates(fnr=INGRID)] == [CandidateKind.ACTIVE_INDEX]
+
+
+def test_loading_twice_changes_nothing(demo):
+    from tracing.models import Index
+
+    before = Index.objects.count()
+    call_command("load_demo_data")
+    assert Index.objects.count() == before
+
+
+def test_refused_in_production_mode(settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError):
+        call_command("load_demo_data")

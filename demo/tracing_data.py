@@ -1,0 +1,134 @@
+"""Demo tracing history, written through tracing.services like any other registration."""
+
+import datetime
+import random
+
+from django.utils import timezone
+
+from demo.personas import INGRID, LARS, NORA, SIGRID
+from registers.identity import synthetic_fnr
+from tracing.models import RegisteredByKind
+from tracing.selectors import duplicate_candidates
+from tracing.services import (
+    PersonDetails,
+    RegisteredBy,
+    Registration,
+    close_contact_register,
+    index_close,
+    index_register,
+)
+
+STAFF = RegisteredBy(kind=RegisteredByKind.STAFF)
+FIRST_NAMES = [
+    "Anne",
+    "Inger",
+    "Marit",
+    "Liv",
+    "Ingrid",
+    "Jan",
+    "Per",
+    "Bjørn",
+    "Ole",
+    "Lars",
+    "Knut",
+    "Hilde",
+    "Nina",
+    "Silje",
+    "Emil",
+    "Jakob",
+    "Sara",
+    "Maja",
+]
+LAST_NAMES = [
+    "Hansen",
+    "Johansen",
+    "Olsen",
+    "Larsen",
+    "Andersen",
+    "Pedersen",
+    "Nilsen",
+    "Kristiansen",
+    "Jensen",
+    "Karlsen",
+    "Johnsen",
+    "Pettersen",
+    "Eriksen",
+    "Berg",
+    "Haugen",
+]
+
+
+def _today_minus(days: int) -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=days)
+
+
+def load_demo_tracing_data(*, extra_indexes: int = 40, seed: int = 2026) -> bool:
+    """Create the demo history once; returns False when it is already there."""
+    if duplicate_candidates(fnr=SIGRID):
+        return False
+    now = timezone.now()
+    sigrid = index_register(
+        registration=Registration(
+            fnr=SIGRID,
+            first_name="Sigrid",
+            last_name="Strand",
+            test_date_from=_today_minus(2),
+            workplace_or_school="Grünerløkka skole",
+        ),
+        municipality_number="0301",
+        registered_by=STAFF,
+        self_registered=False,
+        now=now - datetime.timedelta(days=2),
+    ).index
+    close_contact_register(
+        index=sigrid,
+        person=PersonDetails(fnr=NORA, first_name="Nora", last_name="Berg"),
+        last_contact_on=_today_minus(3),
+    )
+    lars = index_register(
+        registration=Registration(
+            fnr=LARS, first_name="Lars", last_name="Dahl", test_date_from=_today_minus(40)
+        ),
+        municipality_number="0301",
+        registered_by=STAFF,
+        self_registered=False,
+        now=now - datetime.timedelta(days=40),
+    ).index
+    index_close(index=lars, now=now - datetime.timedelta(days=30))
+    index_register(
+        registration=Registration(
+            fnr=INGRID, first_name="Ingrid", last_name="Lie", test_date_from=_today_minus(1)
+        ),
+        municipality_number="5001",
+        registered_by=STAFF,
+        self_registered=False,
+        now=now - datetime.timedelta(days=1),
+    )
+    _load_extra_indexes(count=extra_indexes, rng=random.Random(seed), now=now)
+    return True
+
+
+def _load_extra_indexes(*, count: int, rng: random.Random, now: datetime.datetime) -> None:
+    """Synthetic indexes so that the worklists have something to show."""
+    for _ in range(count):
+        birth = datetime.date(rng.randint(1945, 2012), rng.randint(1, 12), rng.randint(1, 28))
+        days_ago = rng.randint(0, 10)
+        self_registered = rng.random() < 0.5
+        result = index_register(
+            registration=Registration(
+                fnr=synthetic_fnr(birth, rng),
+                first_name=rng.choice(FIRST_NAMES),
+                last_name=rng.choice(LAST_NAMES),
+                birth_date=birth,
+                test_date_from=_today_minus(days_ago),
+                no_symptoms=rng.random() < 0.3,
+                infection_place=rng.choice(["household", "work", "school", "leisure", "unknown"]),
+                risk_group=rng.choice(["yes", "no", "unknown"]),
+            ),
+            municipality_number=rng.choice(["0301", "0301", "0301", "4601", "5001"]),
+            registered_by=RegisteredBy(kind=RegisteredByKind.SELF) if self_registered else STAFF,
+            self_registered=self_registered,
+            now=now - datetime.timedelta(days=days_ago, hours=rng.randint(0, 8)),
+        )
+        if days_ago > 7 and rng.random() < 0.5:
+            index_close(index=result.index, now=now)
