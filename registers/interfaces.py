@@ -15,7 +15,8 @@ class Folkeregister(Protocol):
         """The person with this number, or None if the register has no such person."""
 
     def children(self, fnr: str) -> list[RegisterPerson]:
-        """The person's children (any age, any address), as the register relates them."""
+        """The person's children (any age, any address), as the register relates them,
+        oldest first (birth date, then number). C-4's filter is the portal's."""
 
 
 class Krr(Protocol):

@@ -178,6 +178,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # urllib3 logs every request URL at DEBUG, and Folkeregisteret's URL holds the
+    # fødselsnummer: never log it, whatever LOG_LEVEL says.
+    "loggers": {"urllib3": {"level": "WARNING"}},
 }
 
 refuse_insecure_production_settings(globals())

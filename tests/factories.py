@@ -1,6 +1,7 @@
 """Factories for every model the tests build. All persons are synthetic (month + 80 numbers)."""
 
 import datetime
+import itertools
 import random
 
 import factory
@@ -8,6 +9,7 @@ from django.utils import timezone
 
 from registers.identity import synthetic_fnr
 from registers.models import SyntheticKrrEntry, SyntheticParentage, SyntheticPerson
+from registers.types import Address, ContactInfo, RegisterPerson
 from tracing.models import CloseContact, Index, Note, Person, RegisteredByKind
 
 _rng = random.Random(20211221)
@@ -108,3 +110,75 @@ class NoteFactory(factory.django.DjangoModelFactory):
     title = "Notat"
     text = "Ringt indeks."
     author_label = "Smittesporer"
+
+
+class AddressFactory(factory.Factory):
+    """A bostedsadresse as the registers answer it (registers.types.Address)."""
+
+    class Meta:
+        model = Address
+
+    street_name = "Storgata"
+    house_number = "1"
+    house_letter = ""
+    unit_number = "H0101"
+    postal_code = "0155"
+    municipality_number = "0301"
+
+
+class RegisterPersonFactory(factory.Factory):
+    """A person as Folkeregisteret answers (registers.types.RegisterPerson), not a DB row."""
+
+    class Meta:
+        model = RegisterPerson
+
+    # Birth dates differ so that numbers drawn in one test do not collide.
+    birth_date = factory.Sequence(lambda n: years_ago(40, days=n % 3650))
+    fnr = factory.LazyAttribute(lambda o: new_fnr(o.birth_date))
+    first_name = factory.Sequence(lambda n: f"Registerfornavn{n}")
+    middle_name = ""
+    last_name = "Syntetisk"
+    address = factory.SubFactory(AddressFactory)
+
+
+class ContactInfoFactory(factory.Factory):
+    """A KRR entry as the registers answer it (registers.types.ContactInfo)."""
+
+    class Meta:
+        model = ContactInfo
+
+    phone = "+4799999999"
+    email = factory.Sequence(lambda n: f"kontakt{n}@example.no")
+    reserved = False
+
+
+_entry_days = itertools.count()
+
+
+def register_file_entry(*, birth_date: datetime.date | None = None, **fields) -> dict:
+    """One person in the format of `manage.py load_register` (O-2); `fields` replace keys,
+    and a field given as None is left out (e.g. `krr=None`: not in KRR)."""
+    birth_date = birth_date or years_ago(40, days=next(_entry_days) % 3650)
+    entry = {
+        "foedselsnummer": new_fnr(birth_date),
+        "fornavn": "Kari",
+        "mellomnavn": "",
+        "etternavn": "Nordmann",
+        "foedselsdato": birth_date.isoformat(),
+        "bostedsadresse": {
+            "adressenavn": "Storgata",
+            "husnummer": "1",
+            "husbokstav": "",
+            "bruksenhetsnummer": "H0101",
+            "postnummer": "0155",
+            "kommunenummer": "0301",
+        },
+        "foreldre": [],
+        "krr": {
+            "mobiltelefonnummer": "+4791234567",
+            "epostadresse": "kari@example.no",
+            "reservert": False,
+        },
+    }
+    entry.update(fields)
+    return {key: value for key, value in entry.items() if value is not None}

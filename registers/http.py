@@ -1,0 +1,99 @@
+"""What the two HTTP register clients share: the session, the timeout and the typed errors.
+
+Failures become our RegisterError family (as data-hub's dnb_api does: connection, timeout,
+invalid response), so callers never see `requests` exceptions. The requests exceptions are
+dropped (`from None`), not chained: their text holds the URL, and Folkeregisteret's URL holds
+the fødselsnummer, which must never reach a log or an error report.
+"""
+
+import logging
+from typing import Any, NoReturn
+
+import requests
+
+from registers.types import RegisterInvalidResponse, RegisterTimeout, RegisterUnavailable
+
+
+def looks_like_fnr(value: object) -> bool:
+    """Eleven ASCII digits: safe to put in a register URL or request body.
+
+    Not a checksum check (the registers decide what exists); it keeps anything else, such as
+    a path fragment, out of the request.
+    """
+    return isinstance(value, str) and len(value) == 11 and value.isascii() and value.isdigit()
+
+
+class _BearerAuth(requests.auth.AuthBase):
+    """As an auth object rather than a header, so a ~/.netrc can never replace the token."""
+
+    def __init__(self, token: str):
+        self._token = token
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.headers["Authorization"] = f"Bearer {self._token}"
+        return request
+
+
+class RegisterHttpClient:
+    """One register's base URL, token and timeout; `name` appears in logs and errors."""
+
+    def __init__(self, *, name: str, base_url: str, token: str, timeout: float):
+        self.name = name
+        self._base_url = base_url.rstrip("/")
+        self._timeout = timeout
+        self._logger = logging.getLogger(f"registers.{name.lower()}")
+        self._session = requests.Session()
+        self._session.auth = _BearerAuth(token)
+        self._session.headers["Accept"] = "application/json"
+
+    def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: list[tuple[str, str]] | None = None,
+        json: Any = None,
+    ) -> requests.Response:
+        """The response, whatever its status; transport failures as RegisterError."""
+        try:
+            return self._session.request(
+                method,
+                self._base_url + path,
+                params=params,
+                json=json,
+                timeout=self._timeout,
+                allow_redirects=False,
+            )
+        except requests.Timeout:
+            # Before RequestException: a ConnectTimeout is both a Timeout and a ConnectionError.
+            self._logger.warning("%s: no answer within %s s", self.name, self._timeout)
+            raise RegisterTimeout(f"{self.name} did not answer in time") from None
+        except requests.RequestException as exc:
+            kind = type(exc).__name__
+            self._logger.warning("%s: request failed (%s)", self.name, kind)
+            raise RegisterUnavailable(f"{self.name} could not be reached ({kind})") from None
+
+    def fail(self, response: requests.Response) -> NoReturn:
+        """Raise the error for a status we do not handle: 5xx unavailable, others unexpected."""
+        status = response.status_code
+        self._logger.warning("%s: answered HTTP %s", self.name, status)
+        if status >= 500:
+            raise RegisterUnavailable(f"{self.name} answered HTTP {status}")
+        raise RegisterInvalidResponse(f"{self.name} answered HTTP {status}")
+
+    def json_object(self, response: requests.Response) -> dict:
+        """The body of a 200 answer as a JSON object; anything else is an invalid response."""
+        if response.status_code != 200:
+            self.fail(response)
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            self.invalid("the answer is not a JSON object")
+        return body
+
+    def invalid(self, reason: str) -> NoReturn:
+        """Raise RegisterInvalidResponse; `reason` names fields, never their values."""
+        self._logger.warning("%s: invalid answer: %s", self.name, reason)
+        raise RegisterInvalidResponse(f"{self.name}: {reason}")

@@ -1,0 +1,225 @@
+"""One contract, run against both implementations of each register interface.
+
+The synthetic register (in the database) stands in for the real registers outside production,
+so it must answer exactly as the HTTP clients do against Folkeregisteret and KRR (here the
+fake server of fake_servers.py, holding the same persons). C-4: the interface returns every
+child; the age and address filter is the portal's.
+"""
+
+import pytest
+
+from registers.folkeregister import HttpFolkeregister
+from registers.krr import HttpKrr
+from registers.synthetic import SyntheticFolkeregister, SyntheticKrr
+from registers.tests.fake_servers import TOKEN
+from registers.types import RegisterPerson
+from tests.factories import (
+    AddressFactory,
+    ContactInfoFactory,
+    RegisterPersonFactory,
+    SyntheticKrrEntryFactory,
+    SyntheticParentageFactory,
+    SyntheticPersonFactory,
+    new_fnr,
+    years_ago,
+)
+
+
+class SyntheticBackend:
+    def __init__(self):
+        self.folkeregister = SyntheticFolkeregister()
+        self.krr = SyntheticKrr()
+
+    def add(self, person: RegisterPerson, *, parents=(), contact=None) -> None:
+        a = person.address
+        row = SyntheticPersonFactory(
+            fnr=person.fnr,
+            first_name=person.first_name,
+            middle_name=person.middle_name,
+            last_name=person.last_name,
+            birth_date=person.birth_date,
+            has_address=a is not None,
+            street_name=a.street_name if a else "",
+            house_number=a.house_number if a else "",
+            house_letter=a.house_letter if a else "",
+            unit_number=a.unit_number if a else "",
+            postal_code=a.postal_code if a else "",
+            municipality_number=a.municipality_number if a else "",
+        )
+        for parent in parents:
+            SyntheticParentageFactory(parent_fnr=parent, child=row)
+        if contact is not None:
+            SyntheticKrrEntryFactory(
+                person=row, phone=contact.phone, email=contact.email, reserved=contact.reserved
+            )
+
+
+class HttpBackend:
+    def __init__(self, server):
+        self.server = server
+        self.folkeregister = HttpFolkeregister(
+            base_url=server.folkeregister_url, token=TOKEN, timeout=5
+        )
+        self.krr = HttpKrr(base_url=server.krr_url, token=TOKEN, timeout=5)
+
+    def add(self, person: RegisterPerson, *, parents=(), contact=None) -> None:
+        self.server.add_person(person, parents=tuple(parents))
+        if contact is not None:
+            self.server.add_contact(person.fnr, contact)
+
+
+@pytest.fixture(params=["synthetic", "http"])
+def backend(request, db):
+    if request.param == "synthetic":
+        return SyntheticBackend()
+    return HttpBackend(request.getfixturevalue("fake_registers"))
+
+
+# --- Folkeregisteret: person ---
+
+
+def test_person_found_with_name_birth_date_and_address(backend):
+    person = RegisterPersonFactory(address=AddressFactory(house_letter="B", unit_number="H0203"))
+    backend.add(person)
+
+    assert backend.folkeregister.person(person.fnr) == person
+
+
+def test_person_not_in_register_is_none(backend):
+    backend.add(RegisterPersonFactory())
+
+    assert backend.folkeregister.person(new_fnr()) is None
+
+
+def test_malformed_number_is_none(backend):
+    assert backend.folkeregister.person("../personer") is None
+
+
+def test_person_without_address_has_address_none(backend):
+    person = RegisterPersonFactory(address=None)
+    backend.add(person)
+
+    assert backend.folkeregister.person(person.fnr).address is None
+
+
+def test_middle_name_is_kept_and_in_full_name(backend):
+    person = RegisterPersonFactory(first_name="Kari", middle_name="Marie", last_name="Nordmann")
+    backend.add(person)
+
+    found = backend.folkeregister.person(person.fnr)
+
+    assert found.middle_name == "Marie"
+    assert found.full_name == "Kari Marie Nordmann"
+
+
+def test_address_without_house_letter_or_unit_has_empty_strings(backend):
+    person = RegisterPersonFactory(address=AddressFactory(house_letter="", unit_number=""))
+    backend.add(person)
+
+    address = backend.folkeregister.person(person.fnr).address
+
+    assert (address.house_letter, address.unit_number) == ("", "")
+
+
+# --- Folkeregisteret: children (C-4) ---
+
+
+def test_children_are_all_children_of_any_age_and_address_oldest_first(backend):
+    home = AddressFactory()
+    parent = RegisterPersonFactory(address=home)
+    young = RegisterPersonFactory(birth_date=years_ago(8), address=home)
+    elsewhere = RegisterPersonFactory(
+        birth_date=years_ago(10), address=AddressFactory(street_name="Lillegata")
+    )
+    sixteen = RegisterPersonFactory(birth_date=years_ago(16), address=home)
+    other_parent = RegisterPersonFactory(address=home)
+    not_theirs = RegisterPersonFactory(birth_date=years_ago(5), address=home)
+    for person in (parent, other_parent):
+        backend.add(person)
+    for child in (young, elsewhere, sixteen):
+        backend.add(child, parents=(parent.fnr,))
+    backend.add(not_theirs, parents=(other_parent.fnr,))
+
+    assert backend.folkeregister.children(parent.fnr) == [sixteen, elsewhere, young]
+
+
+def test_child_of_two_parents_is_child_of_each(backend):
+    mother, father = RegisterPersonFactory(), RegisterPersonFactory()
+    child = RegisterPersonFactory(birth_date=years_ago(3))
+    backend.add(mother)
+    backend.add(father)
+    backend.add(child, parents=(mother.fnr, father.fnr))
+
+    assert backend.folkeregister.children(mother.fnr) == [child]
+    assert backend.folkeregister.children(father.fnr) == [child]
+
+
+def test_child_without_address_is_still_a_child(backend):
+    parent = RegisterPersonFactory()
+    child = RegisterPersonFactory(birth_date=years_ago(2), address=None)
+    backend.add(parent)
+    backend.add(child, parents=(parent.fnr,))
+
+    assert backend.folkeregister.children(parent.fnr) == [child]
+
+
+def test_person_without_children_has_none(backend):
+    person = RegisterPersonFactory()
+    backend.add(person)
+
+    assert backend.folkeregister.children(person.fnr) == []
+
+
+def test_children_of_unknown_person_is_empty(backend):
+    assert backend.folkeregister.children(new_fnr()) == []
+
+
+def test_a_child_has_no_children_through_its_parents(backend):
+    parent = RegisterPersonFactory()
+    child = RegisterPersonFactory(birth_date=years_ago(7))
+    backend.add(parent)
+    backend.add(child, parents=(parent.fnr,))
+
+    assert backend.folkeregister.children(child.fnr) == []
+
+
+# --- KRR (C-6) ---
+
+
+def test_krr_entry_present(backend):
+    person = RegisterPersonFactory()
+    contact = ContactInfoFactory(phone="+4791234567", email="kari@example.no")
+    backend.add(person, contact=contact)
+
+    assert backend.krr.contact_info(person.fnr) == contact
+
+
+def test_krr_person_not_in_krr_is_none(backend):
+    person = RegisterPersonFactory()
+    backend.add(person)
+
+    assert backend.krr.contact_info(person.fnr) is None
+
+
+def test_krr_reserved_person_is_returned_marked_reserved(backend):
+    person = RegisterPersonFactory()
+    contact = ContactInfoFactory(reserved=True)
+    backend.add(person, contact=contact)
+
+    found = backend.krr.contact_info(person.fnr)
+
+    assert found.reserved is True
+    assert found == contact
+
+
+def test_krr_entry_with_email_only_has_empty_phone(backend):
+    person = RegisterPersonFactory()
+    backend.add(person, contact=ContactInfoFactory(phone="", email="bare@example.no"))
+
+    found = backend.krr.contact_info(person.fnr)
+
+    assert (found.phone, found.email) == ("", "bare@example.no")
+
+
+def test_krr_malformed_number_is_none(backend):
+    assert backend.krr.contact_info("1234") is None
