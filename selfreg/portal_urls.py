@@ -1,3 +1,17 @@
-"""The self-registration flow under /innlogget/smitte-selvregistrering/hjemmetest."""
+"""The self-registration flow under /innlogget/smitte-selvregistrering/hjemmetest.
 
-urlpatterns: list = []
+The entry URL is the one municipalities publish (A-3), with ?kommunenummer=NNNN.
+"""
+
+from django.urls import path
+
+from selfreg import views, views_form
+
+BASE = "innlogget/smitte-selvregistrering/hjemmetest"
+
+urlpatterns = [
+    path(BASE, views.start, name="start"),
+    path(f"{BASE}/hvem", views.who, name="who"),
+    path(f"{BASE}/skjema", views_form.registration_form, name="form"),
+    path(f"{BASE}/kvittering", views.receipt, name="receipt"),
+]

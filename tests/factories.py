@@ -182,3 +182,25 @@ def register_file_entry(*, birth_date: datetime.date | None = None, **fields) ->
     }
     entry.update(fields)
     return {key: value for key, value in entry.items() if value is not None}
+
+
+def synthetic_child_of(
+    parent: SyntheticPerson, *, birth_date: datetime.date, same_address: bool = True, **fields
+) -> SyntheticPerson:
+    """A child in the synthetic Folkeregister, related to `parent`, by default living at the
+    parent's address (C-4) and with the parent's last name."""
+    fields.setdefault("last_name", parent.last_name)
+    if same_address and parent.has_address:
+        for name in (
+            "has_address",
+            "street_name",
+            "house_number",
+            "house_letter",
+            "unit_number",
+            "postal_code",
+            "municipality_number",
+        ):
+            fields.setdefault(name, getattr(parent, name))
+    child = SyntheticPersonFactory(birth_date=birth_date, **fields)
+    SyntheticParentageFactory(parent_fnr=parent.fnr, child=child)
+    return child

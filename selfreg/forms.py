@@ -1,0 +1,176 @@
+"""The portal's forms: parsing only. The rules live in selfreg.rules (C-4, C-7)."""
+
+import datetime
+import re
+
+from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from selfreg import rules
+from selfreg.selectors import Subject
+from tracing.models import InfectionPlace, RiskGroup
+
+INPUT = "ds-input"
+DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
+PHONE_RE = re.compile(r"^\+?[0-9]{8,15}$")
+
+
+class MunicipalityForm(forms.Form):
+    """C-2: "Velg kommune"."""
+
+    kommunenummer = forms.ChoiceField(
+        label=_("Velg kommune"),
+        help_text=_("Velg kommunen du bor i, eller kommunen du oppholder deg i nå."),
+        error_messages={
+            "required": _("Velg en kommune fra listen."),
+            "invalid_choice": _("Velg en kommune fra listen."),
+        },
+        widget=forms.Select(attrs={"class": INPUT}),
+    )
+
+    def __init__(self, *args, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kommunenummer"].choices = [("", gettext("Velg kommune …"))] + [
+            (m.number, m.name) for m in municipalities
+        ]
+
+
+class WhoForm(forms.Form):
+    """C-4: the citizen themself, or one of the children the register offers."""
+
+    hvem = forms.ChoiceField(
+        label=_("Hvem har testet positivt?"),
+        widget=forms.RadioSelect(attrs={"class": INPUT}),
+        error_messages={
+            "required": _("Velg hvem som har testet positivt."),
+            "invalid_choice": _("Velg en av personene i listen."),
+        },
+    )
+
+    def __init__(self, *args, subjects: list[Subject], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hvem"].choices = [
+            (s.choice, gettext("Meg selv") if s.is_self else s.person.full_name) for s in subjects
+        ]
+
+
+def _date_field(label, *, help_text="") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        help_text=help_text,
+        required=False,
+        input_formats=DATE_FORMATS,
+        error_messages={"invalid": _("Skriv datoen som dd.mm.åååå.")},
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": INPUT}),
+    )
+
+
+class RegistrationForm(forms.Form):
+    """C-7: what the citizen fills in; for themself also phone and e-mail (C-6).
+
+    Fields are optional at the parsing level; what is required is a rule (selfreg.rules), so
+    that all of C-7 is in one tested place. The `required` attribute still tells assistive
+    technology which fields must be filled (the form has `novalidate`, so the server's
+    messages are the ones shown).
+    """
+
+    phone = forms.CharField(
+        label=_("Telefonnummer"),
+        required=False,
+        max_length=20,
+        help_text=_("Fra Kontakt- og reservasjonsregisteret. Du kan rette det."),
+        widget=forms.TextInput(
+            attrs={"class": INPUT, "autocomplete": "tel", "inputmode": "tel", "type": "tel"}
+        ),
+    )
+    email = forms.EmailField(
+        label=_("E-post"),
+        required=False,
+        max_length=254,
+        help_text=_("Fra Kontakt- og reservasjonsregisteret. Du kan rette den."),
+        error_messages={
+            "invalid": _("Skriv en gyldig e-postadresse, for eksempel navn@eksempel.no.")
+        },
+        widget=forms.EmailInput(attrs={"class": INPUT, "autocomplete": "email"}),
+    )
+    workplace_or_school = forms.CharField(
+        label=_("Arbeidssted eller skole"),
+        required=False,
+        max_length=200,
+        help_text=_("Arbeidssted, skole eller barnehage. La feltet stå tomt hvis ingen passer."),
+        widget=forms.TextInput(attrs={"class": INPUT}),
+    )
+    test_date_from = _date_field(_("Dato for test"))
+    test_date_to = _date_field(_("til"))
+    symptom_onset_from = _date_field(_("Dato for symptomstart"))
+    symptom_onset_to = _date_field(_("til"))
+    no_symptoms = forms.BooleanField(
+        label=_("Ingen symptomer"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": INPUT}),
+    )
+    infection_place = forms.ChoiceField(
+        label=_("Hvor ble du smittet?"),
+        required=False,
+        error_messages={"invalid_choice": _("Velg et av alternativene i listen.")},
+        widget=forms.Select(attrs={"class": INPUT, "required": True}),
+    )
+    infection_place_description = forms.CharField(
+        label=_("Beskriv"),
+        required=False,
+        max_length=500,
+        help_text=_("For eksempel hvor og når. Må fylles ut hvis du har valgt «Annet»."),
+        widget=forms.Textarea(attrs={"class": INPUT, "rows": 3}),
+    )
+    risk_group = forms.ChoiceField(
+        label=_("Er du i en risikogruppe?"),
+        required=False,
+        error_messages={"invalid_choice": _("Svar «Ja», «Nei» eller «Vet ikke».")},
+        widget=forms.RadioSelect(attrs={"class": INPUT, "required": True}),
+    )
+
+    def __init__(self, *args, is_child: bool, today: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.is_child = is_child
+        if is_child:
+            # C-6: for a child only the names are shown; no phone or e-mail is asked.
+            del self.fields["phone"]
+            del self.fields["email"]
+            self.fields["risk_group"].label = _("Er barnet i en risikogruppe?")
+        self.fields["infection_place"].choices = [("", gettext("Velg …"))] + [
+            (value, gettext(label)) for value, label in InfectionPlace.choices
+        ]
+        self.fields["risk_group"].choices = [
+            (value, gettext(label)) for value, label in RiskGroup.choices
+        ]
+        self.fields["test_date_from"].widget.attrs["required"] = True
+        for name in ("test_date_from", "test_date_to", "symptom_onset_from", "symptom_onset_to"):
+            self.fields[name].widget.attrs["max"] = today.isoformat()
+
+    def clean_phone(self) -> str:
+        phone = re.sub(r"[\s-]", "", self.cleaned_data.get("phone", ""))
+        if phone and not PHONE_RE.match(phone):
+            raise forms.ValidationError(
+                gettext("Skriv et telefonnummer med 8 til 15 sifre, gjerne med landskode (+47).")
+            )
+        return phone
+
+    def clean(self) -> dict:
+        data = super().clean()
+        self.answers = rules.Answers(
+            test_date_from=data.get("test_date_from"),
+            test_date_to=data.get("test_date_to"),
+            no_symptoms=bool(data.get("no_symptoms")),
+            symptom_onset_from=data.get("symptom_onset_from"),
+            symptom_onset_to=data.get("symptom_onset_to"),
+            infection_place=data.get("infection_place") or "",
+            infection_place_description=(data.get("infection_place_description") or "").strip(),
+            risk_group=data.get("risk_group") or "",
+            workplace_or_school=(data.get("workplace_or_school") or "").strip(),
+        )
+        already = frozenset(self._errors or ())
+        for error in rules.answers_errors(self.answers, today=self.today, already=already):
+            self.add_error(error.field, error.message)
+        return data

@@ -1,0 +1,116 @@
+"""Reads for the citizen portal: who the citizen may register (C-4) and what is prefilled (C-6).
+
+Every register read may raise `registers.types.RegisterError`; the views turn that into a 503
+page (selfreg.decorators). The registers are reached through `registers.interfaces` at call
+time, so the configured implementation (or a test's replacement) is the one used.
+"""
+
+import datetime
+import hmac
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from municipalities.selectors import postal_place
+from registers import interfaces
+from registers.types import RegisterPerson
+from selfreg import rules
+
+OSLO = ZoneInfo("Europe/Oslo")
+SELF_CHOICE = "self"
+_CHOICE_SALT = "selfreg.subject-choice"
+
+
+def oslo_today() -> datetime.date:
+    """'Today' for ages (C-4) and dates (C-7) is the date in Norway."""
+    return timezone.localdate(timezone=OSLO)
+
+
+@dataclass(frozen=True)
+class Subject:
+    """The person a registration is for: the citizen or one of their eligible children.
+
+    `choice` is what the browser sees and sends back: "self", or an opaque token bound to the
+    logged-in parent and the child (never a fødselsnummer, which must not leave the server).
+    """
+
+    choice: str
+    person: RegisterPerson
+    is_self: bool
+
+
+@dataclass(frozen=True)
+class Prefill:
+    """C-6: what the registers give for the form; I-5: what lands on the person record."""
+
+    first_name: str
+    middle_name: str
+    last_name: str
+    birth_date: datetime.date | None
+    street_address: str
+    postal_code: str
+    post_town: str
+    phone: str
+    email: str
+
+
+def child_choice_token(*, parent_pid: str, child_fnr: str) -> str:
+    """An opaque, unguessable value for a child's radio button, valid only for this parent."""
+    return salted_hmac(_CHOICE_SALT, f"{parent_pid}:{child_fnr}").hexdigest()[:32]
+
+
+def citizen_person(*, pid: str) -> RegisterPerson | None:
+    """The logged-in citizen as Folkeregisteret knows them, or None if it does not."""
+    return interfaces.get_folkeregister().person(pid)
+
+
+def subject_options(*, parent: RegisterPerson, today: datetime.date) -> list[Subject]:
+    """C-4: the citizen themself, then each child offered to them, re-read from the register
+    every time (a child who has turned 16 or moved since the last page is no longer offered)."""
+    children = interfaces.get_folkeregister().children(parent.fnr)
+    eligible = rules.eligible_children(parent=parent, children=children, today=today)
+    return [Subject(choice=SELF_CHOICE, person=parent, is_self=True)] + [
+        Subject(
+            choice=child_choice_token(parent_pid=parent.fnr, child_fnr=child.fnr),
+            person=child,
+            is_self=False,
+        )
+        for child in eligible
+    ]
+
+
+def subject_get(*, parent: RegisterPerson, choice: str, today: datetime.date) -> Subject | None:
+    """C-4: the subject a submitted choice names, or None if it names nobody this parent may
+    register (a forged or stale value)."""
+    for subject in subject_options(parent=parent, today=today):
+        if hmac.compare_digest(subject.choice.encode(), (choice or "").encode()):
+            return subject
+    return None
+
+
+def subject_prefill(*, subject: Subject) -> Prefill:
+    """C-6: names, address, postal code and post town from Folkeregisteret; phone and e-mail
+    from KRR for the citizen themself. A person reserved in KRR, or not in it, gets empty
+    phone and e-mail: reservation means the public sector is not to use those channels.
+    A child gets no phone or e-mail (only the names are shown for a child), but the child's
+    address is still registered on the person record (I-5)."""
+    person = subject.person
+    address = person.address
+    phone = email = ""
+    if subject.is_self:
+        contact = interfaces.get_krr().contact_info(person.fnr)
+        if contact is not None and not contact.reserved:
+            phone, email = contact.phone, contact.email
+    return Prefill(
+        first_name=person.first_name,
+        middle_name=person.middle_name,
+        last_name=person.last_name,
+        birth_date=person.birth_date,
+        street_address=address.street_line if address else "",
+        postal_code=address.postal_code if address else "",
+        post_town=postal_place(code=address.postal_code) if address else "",
+        phone=phone,
+        email=email,
+    )

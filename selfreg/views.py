@@ -1,0 +1,174 @@
+"""Citizen portal pages before and after the form: choose municipality (C-2, A-4), who
+(C-3, C-4, C-5) and the receipt (C-8). The form itself is in selfreg.views_form.
+
+Every page needs a login (C-1) and answers 503 when a register is down (portal_page).
+"""
+
+import re
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
+
+from municipalities.models import Municipality
+from municipalities.selectors import municipality_get, municipality_list, municipality_lookup_number
+from registers.types import RegisterPerson
+from selfreg.decorators import portal_page
+from selfreg.flow import flow_begin, receipt_get
+from selfreg.forms import MunicipalityForm, WhoForm
+from selfreg.selectors import Subject, citizen_person, oslo_today, subject_options
+from tracing.selectors import index_is_registered_recently
+
+NUMBER_RE = re.compile(r"^[0-9]{4}$")
+
+
+def start_url(number: str = "") -> str:
+    url = reverse("selfreg:start")
+    return f"{url}?{urlencode({'kommunenummer': number})}" if number else url
+
+
+def who_url(number: str) -> str:
+    return f"{reverse('selfreg:who')}?{urlencode({'kommunenummer': number})}"
+
+
+def number_notice(number: str) -> tuple[str, str]:
+    """A-4: what to tell the citizen about a number from a link, and what to preselect."""
+    number = (number or "").strip()
+    if not number:
+        return "", ""
+    if not NUMBER_RE.match(number):
+        return (
+            _(
+                "«%(number)s» er ikke et gyldig kommunenummer. Et kommunenummer har fire sifre. "
+                "Velg kommunen din fra listen."
+            )
+            % {"number": number[:20]},
+            "",
+        )
+    lookup = municipality_lookup_number(number=number)
+    if lookup.is_current:
+        return "", number
+    if lookup.single_successor is not None:
+        new = lookup.single_successor
+        return (
+            _(
+                "Kommunenummer %(old)s (%(old_name)s) er ikke lenger i bruk. "
+                "%(new_name)s har nå kommunenummer %(new)s."
+            )
+            % {
+                "old": number,
+                "old_name": lookup.former_name,
+                "new_name": new.name,
+                "new": new.number,
+            },
+            new.number,
+        )
+    if lookup.is_former:
+        successors = get_text_list([f"{m.name} ({m.number})" for m in lookup.successors], _("og"))
+        return (
+            _(
+                "Kommunenummer %(old)s (%(old_name)s) er ikke lenger i bruk. Området er nå "
+                "delt mellom %(successors)s. Velg kommunen du bor eller oppholder deg i."
+            )
+            % {"old": number, "old_name": lookup.former_name, "successors": successors},
+            "",
+        )
+    return (
+        _("Kommunenummer %(number)s finnes ikke. Velg kommunen din fra listen.")
+        % {"number": number},
+        "",
+    )
+
+
+def render_not_available(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+    """C-3: not a customer, or self-registration is off: nothing is registered."""
+    return render(request, "selfreg/not_available.html", {"municipality": municipality})
+
+
+def render_already_registered(
+    request: HttpRequest, *, person: RegisterPerson, is_self: bool, municipality: Municipality
+) -> HttpResponse:
+    """C-5 (and D-1a/D-2a): the person is already registered; contact the municipality."""
+    context = {"name": person.full_name, "is_self": is_self, "municipality": municipality}
+    return render(request, "selfreg/already_registered.html", context)
+
+
+def render_problem(request: HttpRequest, *, title: str, message: str, status: int) -> HttpResponse:
+    context = {"title": title, "message": message}
+    return render(request, "selfreg/problem.html", context, status=status)
+
+
+def render_not_in_register(request: HttpRequest) -> HttpResponse:
+    """Without the citizen in Folkeregisteret there is nothing to prefill or check C-4 against."""
+    return render_problem(
+        request,
+        title=_("Vi fant deg ikke i Folkeregisteret"),
+        message=_(
+            "Vi kan ikke hente opplysningene dine fra Folkeregisteret, og kan derfor ikke ta "
+            "imot registreringen her. Ta kontakt med kommunen din."
+        ),
+        status=200,
+    )
+
+
+@portal_page("GET", "POST")
+def start(request: HttpRequest) -> HttpResponse:
+    """C-2: "Velg kommune", preselected from ?kommunenummer= (A-3), explained if old (A-4)."""
+    municipalities = municipality_list()
+    notice = ""
+    if request.method == "POST":
+        form = MunicipalityForm(request.POST, municipalities=municipalities)
+        if form.is_valid():
+            return redirect(who_url(form.cleaned_data["kommunenummer"]))
+    else:
+        notice, preselect = number_notice(request.GET.get("kommunenummer", ""))
+        initial = {"kommunenummer": preselect} if preselect else {}
+        form = MunicipalityForm(initial=initial, municipalities=municipalities)
+    return render(request, "selfreg/start.html", {"form": form, "notice": notice})
+
+
+@portal_page("GET", "POST")
+def who(request: HttpRequest) -> HttpResponse:
+    """C-3 for the chosen municipality, then C-4 "who", then the early C-5 refusal."""
+    number = request.GET.get("kommunenummer", "")
+    municipality = municipality_get(number=number) if NUMBER_RE.match(number) else None
+    if municipality is None:
+        return redirect(start_url(number))
+    if not municipality.accepts_selfreg:
+        return render_not_available(request, municipality)
+    parent = citizen_person(pid=request.citizen_pid)
+    if parent is None:
+        return render_not_in_register(request)
+    subjects = subject_options(parent=parent, today=oslo_today())
+    data = request.POST if request.method == "POST" else None
+    form = WhoForm(data, subjects=subjects)
+    if form.is_valid():
+        subject: Subject = next(s for s in subjects if s.choice == form.cleaned_data["hvem"])
+        if index_is_registered_recently(fnr=subject.person.fnr, now=timezone.now()):
+            return render_already_registered(
+                request, person=subject.person, is_self=subject.is_self, municipality=municipality
+            )
+        flow_begin(request.session, municipality_number=municipality.number, choice=subject.choice)
+        return redirect("selfreg:form")
+    context = {
+        "form": form,
+        "municipality": municipality,
+        "has_children": len(subjects) > 1,
+        "action": who_url(municipality.number),
+        "change_url": start_url(municipality.number),
+    }
+    return render(request, "selfreg/who.html", context)
+
+
+@portal_page("GET")
+def receipt(request: HttpRequest) -> HttpResponse:
+    """C-8: "Skjemaet er registrert" after the redirect from a successful submission (PRG)."""
+    data = receipt_get(request.session)
+    if data is None:
+        return redirect("selfreg:start")
+    context = {**data, "again_url": start_url(data.get("municipality_number", ""))}
+    return render(request, "selfreg/receipt.html", context)

@@ -1,0 +1,109 @@
+"""The self-registration form (C-6, C-7) and its submission (C-8, I-1).
+
+The municipality and the person come from the session (selfreg.flow), never from the posted
+form, and every request checks them again: the municipality still takes self-registrations
+(C-3), the person is still one this citizen may register (C-4), and C-5 (shown early on GET,
+and decided inside the import's transaction on POST).
+"""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from municipalities.selectors import municipality_get
+from selfreg.decorators import portal_page
+from selfreg.flow import flow_get, flow_mark_registered
+from selfreg.forms import RegistrationForm
+from selfreg.selectors import (
+    citizen_person,
+    oslo_today,
+    subject_get,
+    subject_prefill,
+)
+from selfreg.services import selfreg_submit
+from selfreg.views import (
+    render_already_registered,
+    render_not_available,
+    render_not_in_register,
+    render_problem,
+)
+from tracing.notes import oslo_timestamp
+from tracing.selectors import index_is_registered_recently
+from tracing.services import AlreadyRegistered, TracingError
+
+
+@portal_page("GET", "POST")
+def registration_form(request: HttpRequest) -> HttpResponse:
+    flow = flow_get(request.session)
+    if flow is None:
+        return redirect("selfreg:start")
+    if request.method == "GET" and flow.registered:
+        return redirect("selfreg:receipt")
+    municipality = municipality_get(number=flow.municipality_number)
+    if municipality is None:
+        return redirect("selfreg:start")
+    if not municipality.accepts_selfreg:
+        return render_not_available(request, municipality)
+    parent = citizen_person(pid=request.citizen_pid)
+    if parent is None:
+        return render_not_in_register(request)
+    today = oslo_today()
+    subject = subject_get(parent=parent, choice=flow.choice, today=today)
+    if subject is None:
+        return render_problem(
+            request,
+            title=_("Du kan ikke registrere for denne personen"),
+            message=_(
+                "Folkeregisteret viser ikke lenger at du kan registrere for denne personen. "
+                "Begynn på nytt."
+            ),
+            status=403,
+        )
+    already = {"person": subject.person, "is_self": subject.is_self, "municipality": municipality}
+    prefill = subject_prefill(subject=subject)
+    is_child = not subject.is_self
+    if request.method == "GET":
+        if index_is_registered_recently(fnr=subject.person.fnr, now=timezone.now()):
+            return render_already_registered(request, **already)
+        initial = {"phone": prefill.phone, "email": prefill.email}
+        form = RegistrationForm(initial=initial, is_child=is_child, today=today)
+    else:
+        form = RegistrationForm(request.POST, is_child=is_child, today=today)
+        if form.is_valid():
+            try:
+                result = selfreg_submit(
+                    subject=subject,
+                    prefill=prefill,
+                    answers=form.answers,
+                    phone=form.cleaned_data.get("phone", ""),
+                    email=form.cleaned_data.get("email", ""),
+                    municipality_number=municipality.number,
+                    citizen_pid=request.citizen_pid,
+                    submission_id=flow.submission_id,
+                )
+            except AlreadyRegistered:
+                return render_already_registered(request, **already)
+            except TracingError as exc:
+                return render_problem(
+                    request, title=_("Skjemaet ble ikke registrert"), message=str(exc), status=409
+                )
+            flow_mark_registered(
+                request.session,
+                receipt={
+                    "name": subject.person.full_name,
+                    "is_self": "1" if subject.is_self else "",
+                    "municipality_name": municipality.name,
+                    "municipality_number": municipality.number,
+                    "registered_at": oslo_timestamp(result.index.opened_at),
+                },
+            )
+            return redirect("selfreg:receipt")
+    context = {
+        "form": form,
+        "subject": subject,
+        "prefill": prefill,
+        "municipality": municipality,
+        "is_child": is_child,
+    }
+    return render(request, "selfreg/form.html", context)
