@@ -53,6 +53,16 @@ class WhoForm(forms.Form):
         self.fields["hvem"].choices = [
             (s.choice, gettext("Meg selv") if s.is_self else s.person.full_name) for s in subjects
         ]
+        if len(subjects) > 1:
+            self.fields["hvem"].help_text = gettext(
+                "Barn under 16 år som har samme bostedsadresse som deg i Folkeregisteret, "
+                "vises i listen."
+            )
+        else:
+            self.fields["hvem"].help_text = gettext(
+                "Du kan registrere for barn under 16 år som har samme bostedsadresse som deg i "
+                "Folkeregisteret. Vi fant ingen slike barn."
+            )
 
 
 def _date_field(label, *, help_text="") -> forms.DateField:

@@ -157,7 +157,6 @@ def who(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "municipality": municipality,
-        "has_children": len(subjects) > 1,
         "action": who_url(municipality.number),
         "change_url": start_url(municipality.number),
     }

@@ -170,7 +170,7 @@ def test_c4_nothing_chosen_is_an_error_with_summary(citizen_client, parent):
     html = response.content.decode()
     assert "Velg hvem som har testet positivt." in html
     assert 'href="#id_hvem_0"' in html
-    assert 'aria-describedby="id_hvem_error"' in html
+    assert 'aria-describedby="id_hvem_helptext id_hvem_error"' in html
 
 
 def test_c5_active_index_refuses_early(citizen_client, parent):

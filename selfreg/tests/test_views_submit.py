@@ -1,0 +1,261 @@
+"""Submitting the form: C-8 (once, receipt), I-1/I-4/I-5 (what lands where, the two notes), and
+what is checked again on POST (C-3, C-4, C-5; municipality and person from the session only)."""
+
+import datetime
+import re
+
+import pytest
+from freezegun import freeze_time
+
+from municipalities.selectors import postal_place
+from municipalities.services import municipality_set_status
+from registers.models import SyntheticPerson
+from selfreg.tests.portal import FORM, RECEIPT, START, choose, selfreg_on, today, valid_form
+from tests.factories import (
+    IndexFactory,
+    PersonFactory,
+    SyntheticPersonFactory,
+    synthetic_child_of,
+    years_ago,
+)
+from tracing.models import Index, Note, RegisteredByKind
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _oslo_takes_selfreg(db):
+    selfreg_on("0301")
+
+
+def input_value(html: str, name: str) -> str | None:
+    tag = re.search(rf'<input [^>]*name="{name}"[^>]*>', html)
+    if tag is None:
+        return None
+    value = re.search(r'value="([^"]*)"', tag.group(0))
+    return value.group(1) if value else ""
+
+
+def days_ago(n: int) -> str:
+    return (today() - datetime.timedelta(days=n)).isoformat()
+
+
+# --- submission ------------------------------------------------------------------------------
+
+
+@freeze_time("2021-12-21 09:52:00")
+def test_c8_i4_i5_self_registration(citizen_client, parent):
+    client = citizen_client(parent.fnr)
+    choose(client)
+    response = client.post(
+        FORM,
+        valid_form(
+            phone="+47 987 65 432",
+            email="rettet@example.no",
+            test_date_from="2021-12-19",
+            test_date_to="2021-12-20",
+            symptom_onset_from="2021-12-21",
+            infection_place="other",
+            infection_place_description="På bussen",
+            risk_group="yes",
+        ),
+    )
+    assert response.status_code == 302
+    assert response.url == RECEIPT
+    index = Index.objects.get()
+    assert index.fnr == parent.fnr
+    assert index.municipality_id == "0301"
+    assert index.self_registered is True
+    assert index.registered_by_kind == RegisteredByKind.SELF
+    assert index.registered_by_fnr == parent.fnr
+    assert (index.test_date_from, index.test_date_to) == (
+        datetime.date(2021, 12, 19),
+        datetime.date(2021, 12, 20),
+    )
+    assert index.symptom_onset_from == datetime.date(2021, 12, 21)  # after the test: allowed
+    assert (index.infection_place, index.infection_place_description) == ("other", "På bussen")
+    assert index.risk_group == "yes"
+    assert index.workplace_or_school == "Storgata skole"
+    person = index.person
+    assert (person.first_name, person.last_name) == ("Kari", "Nordmann")
+    assert (person.street_address, person.postal_code) == ("Storgata 1", "0155")
+    assert person.post_town == postal_place(code="0155")
+    assert (person.phone, person.email) == ("+4798765432", "rettet@example.no")
+    assert person.birth_date == SyntheticPerson.objects.get(fnr=parent.fnr).birth_date
+    titles = {note.title: note.text for note in Note.objects.filter(index=index)}
+    assert titles["Utført selvregistrering"] == "Utført selvregistrering 21.12.2021 10:52"
+    info = titles["Informasjon registrert i selvregistreringsskjema"]
+    assert info.startswith("Informasjon oppdatert vha selvregistrering den 21.12.2021 10:52\n")
+
+    receipt = client.get(RECEIPT)
+    html = receipt.content.decode()
+    assert "Skjemaet er registrert" in html
+    assert "21.12.2021 10:52" in html
+    assert parent.fnr not in html
+
+
+@freeze_time("2021-12-21 09:52:00")
+def test_c8_i4_child_registration_by_guardian(citizen_client, parent):
+    child = synthetic_child_of(parent, birth_date=datetime.date(2015, 3, 1), first_name="Ola")
+    client = citizen_client(parent.fnr)
+    choose(client, who="Ola Nordmann")
+    response = client.post(
+        FORM,
+        valid_form(phone="+4711111111", email="x@example.no", test_date_from="2021-12-20"),
+    )
+    assert response.url == RECEIPT
+    index = Index.objects.get()
+    assert index.fnr == child.fnr
+    assert index.registered_by_kind == RegisteredByKind.GUARDIAN
+    assert index.registered_by_fnr == parent.fnr
+    assert index.self_registered is True
+    person = index.person
+    assert (person.first_name, person.last_name) == ("Ola", "Nordmann")
+    assert person.street_address == "Storgata 1"
+    assert (person.phone, person.email) == ("", "")  # no phone/e-mail fields for a child
+    info = Note.objects.get(index=index, title="Informasjon registrert i selvregistreringsskjema")
+    assert info.text.startswith(
+        "Informasjon oppdatert vha selvregistrering av barn fra foresatt den 21.12.2021 10:52\n"
+    )
+    html = client.get(RECEIPT).content.decode()
+    assert "Skjemaet er registrert" in html
+    assert "Ola Nordmann" in html
+
+
+def test_c8_double_submission_registers_once(citizen_client, parent):
+    client = citizen_client(parent.fnr)
+    choose(client)
+    first = client.post(FORM, valid_form())
+    second = client.post(FORM, valid_form())
+    assert first.url == RECEIPT
+    assert second.url == RECEIPT
+    assert Index.objects.count() == 1
+    assert Note.objects.count() == 2
+    assert "Skjemaet er registrert" in client.get(RECEIPT).content.decode()
+    # Back to the form after submitting shows the receipt, not a new form.
+    assert client.get(FORM).url == RECEIPT
+
+
+def test_c8_repeat_after_the_flow_flag_was_lost_is_still_one_index(citizen_client, parent):
+    """A retry whose session still holds the unmarked flow (e.g. two requests racing) is told
+    apart by the submission id inside the import, not by the session flag."""
+    from selfreg.flow import FLOW_KEY
+
+    client = citizen_client(parent.fnr)
+    choose(client)
+    flow = dict(client.session[FLOW_KEY])
+    assert client.post(FORM, valid_form()).url == RECEIPT
+    session = client.session
+    session[FLOW_KEY] = flow  # as the racing request saw it: not yet registered
+    session.save()
+    assert client.post(FORM, valid_form()).url == RECEIPT
+    assert Index.objects.count() == 1
+
+
+def test_no_fnr_in_any_url_of_the_flow(citizen_client, parent):
+    child = synthetic_child_of(parent, birth_date=years_ago(9), first_name="Ola")
+    client = citizen_client(parent.fnr)
+    urls = [client.post(START, {"kommunenummer": "0301"}).url]
+    urls.append(choose(client, who="Ola Nordmann").url)
+    urls.append(client.post(FORM, valid_form()).url)
+    assert urls[-1] == RECEIPT
+    for url in urls:
+        assert parent.fnr not in url and child.fnr not in url
+
+
+# --- tampering and changes between steps -----------------------------------------------------
+
+
+def test_c4_municipality_in_the_posted_form_or_url_is_ignored(citizen_client, parent):
+    selfreg_on("4601")
+    client = citizen_client(parent.fnr)
+    choose(client, number="0301")
+    response = client.post(f"{FORM}?kommunenummer=4601", valid_form(kommunenummer="4601", hvem="x"))
+    assert response.url == RECEIPT
+    assert Index.objects.get().municipality_id == "0301"
+
+
+def test_c3_municipality_switched_off_after_choosing_registers_nothing(citizen_client, parent):
+    client = citizen_client(parent.fnr)
+    choose(client)
+    municipality_set_status(number="0301", selfreg_enabled=False, source="test")
+    response = client.post(FORM, valid_form())
+    assert "kommunens hjemmeside" in response.content.decode()
+    assert not Index.objects.exists()
+
+
+def test_c4_child_who_moved_after_choosing_is_refused_on_post(citizen_client, parent):
+    child = synthetic_child_of(parent, birth_date=years_ago(9), first_name="Ola")
+    client = citizen_client(parent.fnr)
+    choose(client, who="Ola Nordmann")
+    SyntheticPerson.objects.filter(fnr=child.fnr).update(street_name="Lillegata")
+    response = client.post(FORM, valid_form())
+    assert response.status_code == 403
+    assert not Index.objects.exists()
+
+
+def test_c4_another_citizen_cannot_use_this_citizens_choice(citizen_client, parent):
+    """A token lifted from one parent's page, replayed in another citizen's session flow."""
+    from selfreg.flow import FLOW_KEY
+
+    synthetic_child_of(parent, birth_date=years_ago(9), first_name="Ola")
+    client = citizen_client(parent.fnr)
+    choose(client, who="Ola Nordmann")
+    flow = dict(client.session[FLOW_KEY])
+    other = SyntheticPersonFactory()
+    other_client = citizen_client(other.fnr)
+    session = other_client.session
+    session[FLOW_KEY] = flow
+    session.save()
+    response = other_client.post(FORM, valid_form())
+    assert response.status_code == 403
+    assert not Index.objects.exists()
+
+
+def test_c5_registered_elsewhere_between_get_and_post_is_refused(citizen_client, parent):
+    client = citizen_client(parent.fnr)
+    choose(client)
+    assert client.get(FORM).status_code == 200
+    IndexFactory(person=PersonFactory(fnr=parent.fnr, municipality_id="4601"))
+    response = client.post(FORM, valid_form())
+    assert "allerede registrert" in response.content.decode()
+    assert Index.objects.count() == 1
+
+
+def test_c5_form_get_refuses_early(citizen_client, parent):
+    client = citizen_client(parent.fnr)
+    choose(client)
+    IndexFactory(person=PersonFactory(fnr=parent.fnr))
+    assert "allerede registrert" in client.get(FORM).content.decode()
+
+
+def test_receipt_without_a_registration_goes_to_start(citizen_client, parent):
+    assert citizen_client(parent.fnr).get(RECEIPT).url == START
+
+
+def test_c8_a_used_submission_id_cannot_register_another_person(citizen_client, parent):
+    """The submission id names one registration: reused for another person it is refused."""
+    from selfreg.flow import FLOW_KEY
+    from selfreg.selectors import child_choice_token
+
+    child = synthetic_child_of(parent, birth_date=years_ago(9), first_name="Ola")
+    client = citizen_client(parent.fnr)
+    choose(client)
+    assert client.post(FORM, valid_form()).url == RECEIPT
+    session = client.session
+    flow = dict(session[FLOW_KEY])
+    flow["choice"] = child_choice_token(parent_pid=parent.fnr, child_fnr=child.fnr)
+    session[FLOW_KEY] = flow
+    session.save()
+    response = client.post(FORM, valid_form())
+    assert response.status_code == 409
+    assert Index.objects.count() == 1
+    assert not Index.objects.filter(fnr=child.fnr).exists()
+
+
+def test_every_portal_route_is_behind_the_citizen_login():
+    from selfreg.portal_urls import urlpatterns
+
+    assert urlpatterns
+    for pattern in urlpatterns:
+        assert getattr(pattern.callback, "citizen_login_required", False), pattern.name
