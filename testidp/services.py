@@ -1,0 +1,242 @@
+"""The test IdP's protocol rules (O-5): authorize requests, codes, client auth and ID tokens.
+
+It speaks the same OpenID Connect as ID-porten (authorization code + PKCE S256), so the
+citizen login (C-1) is tested against real protocol messages and signatures.
+"""
+
+import base64
+import binascii
+import datetime
+import hashlib
+import hmac
+import re
+import secrets
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import unquote_plus, urlsplit
+
+from authlib.oauth2.rfc7636 import create_s256_code_challenge
+from django.conf import settings
+from django.utils import timezone
+from joserfc import jwt
+
+from registers.identity import is_valid_fnr
+from testidp.keys import SIGNING_ALG, signing_key_get
+from testidp.models import AuthorizationCode
+
+ACR = "idporten-loa-high"  # O-5: every login here is at security level high
+ACR_VALUES_SUPPORTED = ("idporten-loa-substantial", "idporten-loa-high")
+AMR = ["BankID"]
+CODE_LIFETIME = datetime.timedelta(seconds=60)
+ID_TOKEN_LIFETIME_SECONDS = 120
+_CODE_RETENTION = datetime.timedelta(hours=1)
+# RFC 7636: a verifier is 43-128 unreserved characters; an S256 challenge is 43 base64url chars.
+_VERIFIER_RE = re.compile(r"^[A-Za-z0-9\-._~]{43,128}$")
+_CHALLENGE_RE = re.compile(r"^[A-Za-z0-9\-_]{43}$")
+_MAX_PARAM_LENGTH = 2000
+
+
+class OidcError(Exception):
+    """A protocol error, answered with its OAuth error code (RFC 6749 5.2)."""
+
+    def __init__(self, error: str, description: str, *, status: int = 400):
+        super().__init__(f"{error}: {description}")
+        self.error = error
+        self.description = description
+        self.status = status
+
+
+@dataclass(frozen=True)
+class AuthorizeRequest:
+    """A checked authorization request; carried through the login form in hidden fields."""
+
+    client_id: str
+    redirect_uri: str
+    state: str
+    nonce: str
+    code_challenge: str
+    scope: str
+    acr_values: str
+
+    def hidden_fields(self) -> list[tuple[str, str]]:
+        return [
+            ("response_type", "code"),
+            ("client_id", self.client_id),
+            ("redirect_uri", self.redirect_uri),
+            ("state", self.state),
+            ("nonce", self.nonce),
+            ("code_challenge", self.code_challenge),
+            ("code_challenge_method", "S256"),
+            ("scope", self.scope),
+            ("acr_values", self.acr_values),
+        ]
+
+
+def _same(a: str, b: str) -> bool:
+    """Constant-time comparison; hmac.compare_digest refuses non-ASCII str, so compare bytes."""
+    return hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))
+
+
+def uri_is_same_origin(uri: str, *, origin: str) -> bool:
+    """True for an http(s) URI on this site's origin: the test IdP redirects nowhere else."""
+    parts, site = urlsplit(uri), urlsplit(origin)
+    return (
+        parts.scheme in ("http", "https")
+        and parts.scheme == site.scheme
+        and parts.netloc == site.netloc
+        and not parts.fragment
+    )
+
+
+def authorize_request_parse(params: Mapping[str, str], *, origin: str) -> AuthorizeRequest:
+    """Check an authorization request the way ID-porten does; raises OidcError."""
+
+    def param(name: str) -> str:
+        value = params.get(name, "")
+        if len(value) > _MAX_PARAM_LENGTH:
+            raise OidcError("invalid_request", f"{name} is too long")
+        return value
+
+    if not _same(param("client_id"), settings.OIDC_CLIENT_ID):
+        raise OidcError("unauthorized_client", "unknown client_id")
+    redirect_uri = param("redirect_uri")
+    if not uri_is_same_origin(redirect_uri, origin=origin):
+        raise OidcError("invalid_request", "redirect_uri is not registered for this client")
+    if param("response_type") != "code":
+        raise OidcError("unsupported_response_type", "only response_type=code is supported")
+    scope = param("scope")
+    if "openid" not in scope.split():
+        raise OidcError("invalid_scope", "scope must include openid")
+    if not param("state"):
+        raise OidcError("invalid_request", "state is required")
+    if not param("nonce"):
+        raise OidcError("invalid_request", "nonce is required")
+    if param("code_challenge_method") != "S256":
+        raise OidcError("invalid_request", "code_challenge_method must be S256")
+    if not _CHALLENGE_RE.match(param("code_challenge")):
+        raise OidcError("invalid_request", "code_challenge is missing or malformed")
+    acr_values = param("acr_values")
+    if any(value not in ACR_VALUES_SUPPORTED for value in acr_values.split()):
+        raise OidcError("invalid_request", "unsupported acr_values")
+    return AuthorizeRequest(
+        client_id=param("client_id"),
+        redirect_uri=redirect_uri,
+        state=param("state"),
+        nonce=param("nonce"),
+        code_challenge=param("code_challenge"),
+        scope=scope,
+        acr_values=acr_values,
+    )
+
+
+def _code_hash(code: str) -> str:
+    return hashlib.sha256(code.encode("utf-8")).hexdigest()
+
+
+def authorization_code_issue(*, request: AuthorizeRequest, pid: str) -> str:
+    """A fresh single-use code for `pid` (already checked by the login form)."""
+    if not is_valid_fnr(pid):
+        raise OidcError("invalid_request", "pid is not a valid fødselsnummer")
+    now = timezone.now()
+    AuthorizationCode.objects.filter(expires_at__lt=now - _CODE_RETENTION).delete()
+    code = secrets.token_urlsafe(32)
+    AuthorizationCode.objects.create(
+        code_hash=_code_hash(code),
+        client_id=request.client_id,
+        redirect_uri=request.redirect_uri,
+        nonce=request.nonce,
+        code_challenge=request.code_challenge,
+        pid=pid,
+        acr=ACR,
+        created_at=now,
+        expires_at=now + CODE_LIFETIME,
+    )
+    return code
+
+
+def authorization_code_redeem(
+    *, code: str, client_id: str, redirect_uri: str, code_verifier: str
+) -> AuthorizationCode:
+    """Spend a code (RFC 6749 4.1.3, RFC 7636 4.6); raises OidcError("invalid_grant").
+
+    The code is marked used by one conditional UPDATE before anything else is checked, so two
+    concurrent redemptions cannot both succeed and a code tried with a wrong verifier is spent.
+    """
+    now = timezone.now()
+    code_hash = _code_hash(code or "")
+    spent = AuthorizationCode.objects.filter(
+        code_hash=code_hash, used_at__isnull=True, expires_at__gt=now
+    ).update(used_at=now)
+    if spent != 1:
+        raise OidcError("invalid_grant", "the code is unknown, expired or already used")
+    grant = AuthorizationCode.objects.get(code_hash=code_hash)
+    if not _same(grant.client_id, client_id):
+        raise OidcError("invalid_grant", "the code was issued to another client")
+    if not _same(grant.redirect_uri, redirect_uri or ""):
+        raise OidcError("invalid_grant", "redirect_uri differs from the authorization request")
+    if not _VERIFIER_RE.match(code_verifier or ""):
+        raise OidcError("invalid_grant", "code_verifier is missing or malformed")
+    if not _same(create_s256_code_challenge(code_verifier), grant.code_challenge):
+        raise OidcError("invalid_grant", "code_verifier does not match the code_challenge")
+    return grant
+
+
+def client_authenticate(*, authorization: str, form: Mapping[str, str]) -> str:
+    """client_secret_basic or client_secret_post (RFC 6749 2.3.1); returns the client_id."""
+    if authorization.startswith("Basic "):
+        if "client_secret" in form:
+            raise OidcError("invalid_request", "use one client authentication method only")
+        try:
+            decoded = base64.b64decode(authorization[6:], validate=True).decode("utf-8")
+            raw_id, raw_secret = decoded.split(":", 1)
+        except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
+            raise OidcError("invalid_client", "malformed Basic credentials", status=401) from exc
+        client_id, client_secret = unquote_plus(raw_id), unquote_plus(raw_secret)
+    else:
+        client_id, client_secret = form.get("client_id", ""), form.get("client_secret", "")
+    id_ok = _same(client_id, settings.OIDC_CLIENT_ID)
+    secret_ok = _same(client_secret, settings.OIDC_CLIENT_SECRET)
+    if not (id_ok and secret_ok):
+        raise OidcError("invalid_client", "client authentication failed", status=401)
+    return client_id
+
+
+def _pairwise_sub(*, client_id: str, pid: str) -> str:
+    # ID-porten's sub is a per-client pseudonym, not the fødselsnummer.
+    message = f"{client_id}:{pid}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()[:43]
+
+
+def id_token_claims(*, issuer: str, grant: AuthorizationCode, now: int) -> dict:
+    """The claims ID-porten puts in an ID token, for the person behind `grant`."""
+    return {
+        "iss": issuer,
+        "aud": grant.client_id,
+        "sub": _pairwise_sub(client_id=grant.client_id, pid=grant.pid),
+        "pid": grant.pid,
+        "acr": grant.acr,
+        "amr": AMR,
+        "nonce": grant.nonce,
+        "iat": now,
+        "auth_time": now,
+        "exp": now + ID_TOKEN_LIFETIME_SECONDS,
+        "locale": "nb",
+    }
+
+
+def id_token_issue(*, issuer: str, grant: AuthorizationCode) -> str:
+    """An RS256-signed ID token for a redeemed code."""
+    key = signing_key_get()
+    claims = id_token_claims(issuer=issuer, grant=grant, now=int(time.time()))
+    return jwt.encode({"alg": SIGNING_ALG, "kid": key.kid}, claims, key, algorithms=[SIGNING_ALG])
+
+
+def token_response(*, issuer: str, grant: AuthorizationCode) -> dict:
+    return {
+        "access_token": secrets.token_urlsafe(32),
+        "token_type": "Bearer",
+        "expires_in": ID_TOKEN_LIFETIME_SECONDS,
+        "scope": "openid profile",
+        "id_token": id_token_issue(issuer=issuer, grant=grant),
+    }
