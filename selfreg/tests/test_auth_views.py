@@ -1,0 +1,384 @@
+"""Citizen login, callback and logout (C-1) against the bundled test IdP (O-5) on live_server."""
+
+import datetime
+import socket
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.sessions.backends.db import SessionStore
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from freezegun import freeze_time
+
+from registers import idporten
+from selfreg.auth_views import DEFAULT_NEXT, safe_next
+from selfreg.session import ID_TOKEN_KEY, PID_KEY, citizen_pid
+from testidp import services as testidp_services
+from testidp.tests.browser import LoginBrowser, post_form, query_of
+from tests.factories import new_fnr
+
+pytestmark = pytest.mark.django_db
+
+NEXT = "/innlogget/smitte-selvregistrering/hjemmetest?kommunenummer=0301"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_oidc_client():
+    idporten.client_cache_clear()
+    yield
+    idporten.client_cache_clear()
+
+
+@pytest.fixture
+def oidc_live(live_server, settings):
+    """Point the OIDC client at the test IdP served by live_server."""
+    settings.OIDC_DISCOVERY_URL = f"{live_server.url}/testidp/.well-known/openid-configuration"
+    settings.OIDC_HTTP_TIMEOUT_SECONDS = 10
+    return live_server
+
+
+@pytest.fixture
+def new_browser(oidc_live):
+    """Make scripted browsers against live_server; their connections close after the test."""
+    made: list[LoginBrowser] = []
+
+    def make() -> LoginBrowser:
+        made.append(LoginBrowser(oidc_live.url))
+        return made[-1]
+
+    yield make
+    for each in made:
+        each.close()
+
+
+@pytest.fixture
+def browser(new_browser):
+    return new_browser()
+
+
+def _session_pid(key: str | None) -> str | None:
+    return SessionStore(session_key=key).load().get(PID_KEY) if key else None
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# --- The whole flow ---------------------------------------------------------------------------
+
+
+def test_full_login_lands_on_next_with_the_pid_in_a_new_session(browser, caplog):
+    fnr = new_fnr()
+    authorization_url = browser.start(NEXT)
+    assert urlsplit(authorization_url).path == "/testidp/authorize"
+    request = query_of(authorization_url)
+    assert request["acr_values"] == "idporten-loa-high"
+    assert request["code_challenge_method"] == "S256"
+    assert request["scope"] == "openid profile"
+    assert request["state"] and request["nonce"] and request["code_challenge"]
+    assert request["redirect_uri"] == f"{browser.base_url}/innlogget/callback/"
+    key_before = browser.session_key
+    assert key_before and _session_pid(key_before) is None
+
+    callback_url = browser.submit_fnr(authorization_url, fnr)
+    assert urlsplit(callback_url).path == "/innlogget/callback/"
+    response = browser.get(callback_url)
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == NEXT
+    assert browser.session_pid() == fnr
+    # citizen_login cycles the session key: the pre-login id is worthless.
+    assert browser.session_key != key_before
+    assert _session_pid(key_before) is None
+    assert fnr not in caplog.text
+
+
+def test_login_when_already_logged_in_goes_straight_to_next(browser):
+    browser.login(new_fnr(), NEXT)
+    response = browser.get("/innlogget/logg-inn/", params={"next": "/innlogget/annet"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/innlogget/annet"
+
+
+# --- Failures in the callback: 4xx page, no session login ---------------------------------------
+
+
+def _assert_refused(browser, response, status: int = 400) -> None:
+    assert response.status_code == status
+    assert "ikke logget inn" in response.text
+    assert browser.session_pid() is None
+
+
+def test_callback_with_wrong_state_is_refused(browser):
+    callback_url = browser.submit_fnr(browser.start(NEXT), new_fnr())
+    query = query_of(callback_url)
+    response = browser.get("/innlogget/callback/", params={**query, "state": "forged-state"})
+    _assert_refused(browser, response)
+
+
+def test_callback_without_state_is_refused(browser):
+    callback_url = browser.submit_fnr(browser.start(NEXT), new_fnr())
+    response = browser.get("/innlogget/callback/", params={"code": query_of(callback_url)["code"]})
+    _assert_refused(browser, response)
+
+
+def test_callback_from_another_browser_is_refused(browser, new_browser):
+    """The state is bound to the session that started the login (login CSRF)."""
+    callback_url = browser.submit_fnr(browser.start(NEXT), new_fnr())
+    other = new_browser()
+    response = other.get(callback_url)
+    _assert_refused(other, response)
+
+
+def test_callback_replayed_after_login_is_refused(browser, new_browser):
+    fnr = new_fnr()
+    callback_url = browser.submit_fnr(browser.start(NEXT), fnr)
+    assert browser.get(callback_url).status_code == 302
+    replay = new_browser()
+    replay.start(NEXT)
+    response = replay.get(callback_url)
+    _assert_refused(replay, response)
+
+
+def test_reused_authorization_code_is_refused(browser, new_browser):
+    first_callback = browser.submit_fnr(browser.start(NEXT), new_fnr())
+    assert browser.get(first_callback).status_code == 302
+    # A second browser starts its own login (a valid state) and presents the spent code.
+    attacker = new_browser()
+    state = query_of(attacker.start(NEXT))["state"]
+    code = query_of(first_callback)["code"]
+    response = attacker.get("/innlogget/callback/", params={"code": code, "state": state})
+    _assert_refused(attacker, response)
+
+
+def test_wrong_pkce_verifier_is_refused(browser):
+    callback_url = browser.submit_fnr(browser.start(NEXT), new_fnr())
+    state = query_of(callback_url)["state"]
+    session = SessionStore(session_key=browser.session_key)
+    pending_key = f"_state_idporten_{state}"
+    pending = session[pending_key]
+    pending["data"]["code_verifier"] = "x" * 64
+    session[pending_key] = pending
+    session.save()
+    response = browser.get(callback_url)
+    _assert_refused(browser, response)
+
+
+def test_security_level_substantial_is_refused(browser, monkeypatch):
+    real_claims = testidp_services.id_token_claims
+
+    def substantial(**kwargs):
+        return {**real_claims(**kwargs), "acr": "idporten-loa-substantial"}
+
+    monkeypatch.setattr(testidp_services, "id_token_claims", substantial)
+    response = browser.login(new_fnr(), NEXT)
+    _assert_refused(browser, response, status=403)
+    assert "høyt sikkerhetsnivå" in response.text
+
+
+def test_token_without_pid_is_refused(browser, monkeypatch, caplog):
+    real_claims = testidp_services.id_token_claims
+
+    def without_pid(**kwargs):
+        claims = real_claims(**kwargs)
+        del claims["pid"]
+        return claims
+
+    monkeypatch.setattr(testidp_services, "id_token_claims", without_pid)
+    response = browser.login(new_fnr(), NEXT)
+    _assert_refused(browser, response)
+    assert "pid_missing" in caplog.text
+
+
+def test_token_with_invalid_pid_is_refused_and_not_logged(browser, monkeypatch, caplog):
+    fnr = new_fnr()
+    broken = fnr[:10] + str((int(fnr[10]) + 1) % 10)
+    real_claims = testidp_services.id_token_claims
+
+    def broken_pid(**kwargs):
+        return {**real_claims(**kwargs), "pid": broken}
+
+    monkeypatch.setattr(testidp_services, "id_token_claims", broken_pid)
+    response = browser.login(fnr, NEXT)
+    _assert_refused(browser, response)
+    assert "pid_invalid" in caplog.text
+    assert broken not in caplog.text and fnr not in caplog.text
+
+
+def test_cancel_at_the_provider_shows_a_clear_page(browser):
+    callback_url = browser.submit_fnr(browser.start(NEXT), "", cancel=True)
+    assert query_of(callback_url)["error"] == "access_denied"
+    response = browser.get(callback_url)
+    _assert_refused(browser, response)
+    assert "Innloggingen ble avbrutt" in response.text
+
+
+# --- Provider down ------------------------------------------------------------------------------
+
+
+def test_provider_down_gives_503_and_no_session(client, settings):
+    settings.OIDC_DISCOVERY_URL = (
+        f"http://127.0.0.1:{_closed_port()}/testidp/.well-known/openid-configuration"
+    )
+    settings.OIDC_HTTP_TIMEOUT_SECONDS = 2
+    response = client.get(reverse("selfreg:login"), {"next": NEXT})
+    assert response.status_code == 503
+    assert "ID-porten svarer ikke" in response.content.decode()
+    assert citizen_pid(client.session) is None
+
+
+def test_provider_that_never_answers_times_out_with_503(client, settings):
+    with socket.socket() as silent:  # accepts connections (backlog), never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        port = silent.getsockname()[1]
+        settings.OIDC_DISCOVERY_URL = f"http://127.0.0.1:{port}/.well-known/openid-configuration"
+        settings.OIDC_HTTP_TIMEOUT_SECONDS = 1
+        response = client.get(reverse("selfreg:login"), {"next": NEXT})
+    assert response.status_code == 503
+    assert citizen_pid(client.session) is None
+
+
+def test_provider_with_wrong_discovery_document_gives_502(client, settings, oidc_live):
+    # The JWKS document is JSON, but not discovery metadata (no issuer).
+    settings.OIDC_DISCOVERY_URL = f"{oidc_live.url}/testidp/jwks"
+    response = client.get(reverse("selfreg:login"), {"next": NEXT})
+    assert response.status_code == 502
+    assert citizen_pid(client.session) is None
+
+
+# --- ?next= -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("/innlogget/annet?a=1", "/innlogget/annet?a=1"),
+        (None, DEFAULT_NEXT),
+        ("", DEFAULT_NEXT),
+        ("//evil.example/", DEFAULT_NEXT),
+        ("https://evil.example/", DEFAULT_NEXT),
+        ("/\\evil.example/", DEFAULT_NEXT),
+        ("innlogget/annet", DEFAULT_NEXT),
+        ("javascript:alert(1)", DEFAULT_NEXT),
+        ("/innlogget/\nSet-Cookie: x", DEFAULT_NEXT),
+        ("/" + "a" * 3000, DEFAULT_NEXT),
+    ],
+)
+def test_only_a_local_path_is_honoured_as_next(raw, expected):
+    assert safe_next(raw) == expected
+
+
+def test_login_view_honours_only_local_next(citizen_client):
+    client = citizen_client(new_fnr())
+    response = client.get(reverse("selfreg:login"), {"next": "https://evil.example/"})
+    assert response.status_code == 302
+    assert response["Location"] == DEFAULT_NEXT
+
+
+def test_unsafe_next_is_not_carried_through_the_flow(browser):
+    response = browser.login(new_fnr(), "//evil.example/")
+    assert response.status_code == 302
+    assert response.headers["Location"] == DEFAULT_NEXT
+
+
+# --- Logout -------------------------------------------------------------------------------------
+
+
+def test_logout_flushes_the_session_and_redirects_to_end_session(browser):
+    browser.login(new_fnr(), NEXT)
+    logged_in_key = browser.session_key
+    id_token = SessionStore(session_key=logged_in_key)[ID_TOKEN_KEY]
+    confirm = browser.get("/innlogget/logg-ut/")
+    assert confirm.status_code == 200
+    action, fields = post_form(confirm.text)
+    assert action == "/innlogget/logg-ut/"
+    assert "csrfmiddlewaretoken" in fields
+
+    response = browser.post(action, fields)
+
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    assert urlsplit(location).path == "/testidp/endsession"
+    query = query_of(location)
+    assert query["id_token_hint"] == id_token
+    assert query["post_logout_redirect_uri"] == f"{browser.base_url}/innlogget/logget-ut/"
+    assert _session_pid(logged_in_key) is None
+    assert not SessionStore().exists(logged_in_key)
+    # The provider sends the citizen back to our "Du er logget ut" page.
+    back = browser.get(location)
+    assert back.status_code == 302
+    assert urlsplit(back.headers["Location"]).path == "/innlogget/logget-ut/"
+    page = browser.get(back.headers["Location"])
+    assert page.status_code == 200
+    assert "Du er logget ut" in page.text
+
+
+def test_logout_needs_csrf_token(citizen_client):
+    pid = new_fnr()
+    logged_in = citizen_client(pid)
+    strict = Client(enforce_csrf_checks=True)
+    strict.cookies = logged_in.cookies
+    response = strict.post(reverse("selfreg:logout"))
+    assert response.status_code == 403
+    assert citizen_pid(strict.session) == pid
+
+
+def test_logout_without_provider_still_ends_the_local_session(citizen_client, settings):
+    settings.OIDC_DISCOVERY_URL = (
+        f"http://127.0.0.1:{_closed_port()}/testidp/.well-known/openid-configuration"
+    )
+    client = citizen_client(new_fnr())
+    session = client.session
+    session[ID_TOKEN_KEY] = "a.b.c"
+    session.save()
+    key = session.session_key
+    response = client.post(reverse("selfreg:logout"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("selfreg:logged_out")
+    assert not SessionStore().exists(key)
+
+
+def test_logout_get_when_not_logged_in_shows_logged_out(client):
+    response = client.get(reverse("selfreg:logout"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("selfreg:logged_out")
+
+
+def test_logged_out_page_says_so(client):
+    response = client.get(reverse("selfreg:logged_out"))
+    assert response.status_code == 200
+    assert "Du er logget ut" in response.content.decode()
+
+
+# --- Idle timeout -------------------------------------------------------------------------------
+
+
+def _logged_in(client) -> bool:
+    """The logout page answers 200 only to a logged-in citizen (else it redirects)."""
+    return client.get(reverse("selfreg:logout")).status_code == 200
+
+
+def test_session_idle_longer_than_the_timeout_is_logged_out(citizen_client):
+    client = citizen_client(new_fnr())
+    key = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    idle = datetime.timedelta(seconds=django_settings.SESSION_IDLE_TIMEOUT_SECONDS)
+    assert idle == datetime.timedelta(minutes=30)
+    with freeze_time(timezone.now() + idle + datetime.timedelta(minutes=1)):
+        assert _session_pid(key) is None
+        assert not _logged_in(client)
+
+
+def test_activity_within_the_timeout_keeps_the_session(citizen_client):
+    client = citizen_client(new_fnr())
+    start = timezone.now()
+    with freeze_time(start + datetime.timedelta(minutes=20)):
+        assert _logged_in(client)
+    with freeze_time(start + datetime.timedelta(minutes=40)):
+        assert _logged_in(client)
+    with freeze_time(start + datetime.timedelta(minutes=75)):
+        assert not _logged_in(client)
