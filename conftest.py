@@ -47,3 +47,21 @@ def citizen_client(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def staff_client(client):
+    """A test client logged in as a staff member: call it with the roles wanted, e.g.
+    `staff_client(tracer_in=["0301"])` or `staff_client(admin_in=["0301"])`.
+
+    Returns the client; the user is `client.staff_user`.
+    """
+    from tests.factories import StaffFactory
+
+    def login(*, tracer_in=(), admin_in=(), **kwargs):
+        user = StaffFactory(tracer_in=list(tracer_in), admin_in=list(admin_in), **kwargs)
+        client.force_login(user)
+        client.staff_user = user
+        return client
+
+    return login

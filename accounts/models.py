@@ -1,1 +1,157 @@
-from django.db import models  # noqa: F401
+"""Staff: roles per municipality (B-1), login throttling, worklist preferences (I-3) and the
+access log (B-4).
+
+Staff are plain Django users. What they may do comes only from `StaffRole` rows; `is_staff`
+(Django's own admin) is never set for them.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from municipalities.models import Municipality
+
+
+class Role(models.TextChoices):
+    TRACER = "tracer", "Smittesporer"
+    ADMIN = "admin", "Administrator"
+
+
+class StaffRole(models.Model):
+    """A user's role in one municipality (B-1, A-2). A user may have several."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_roles"
+    )
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "municipality", "role"], name="one_role_per_user_municipality"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=["tracer", "admin"]), name="staff_role_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.role} {self.municipality_id}"
+
+
+class LoginFailure(models.Model):
+    """One failed login for a username (existing or not). Kept in the database, not in a
+    per-process cache, so the lockout holds across every app process."""
+
+    username = models.CharField(max_length=150)
+    failed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["username", "failed_at"], name="login_failure_lookup")]
+
+
+class LoginLockout(models.Model):
+    """A username is refused until `locked_until`, whatever password is given."""
+
+    username = models.CharField(max_length=150)
+    locked_until = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["username", "locked_until"], name="login_lockout_lookup")]
+
+
+class WorklistPreference(models.Model):
+    """The columns a tracer has chosen for a worklist (I-3: 'the choice is kept')."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="worklist_preferences"
+    )
+    worklist = models.CharField(max_length=40)
+    columns = models.JSONField(default=list)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "worklist"], name="one_preference_per_list")
+        ]
+
+
+class AccessAction(models.TextChoices):
+    """What a staff member did with a person's data (B-4)."""
+
+    VIEW = "view", "Vist"
+    LIST = "list", "Vist i arbeidsliste"
+    EXPORT = "export", "Eksportert til CSV"
+    NOTE_ADD = "note_add", "Notat skrevet"
+    CONTACT_ADD = "contact_add", "Nærkontakt registrert"
+    CLOSE = "close", "Indeks avsluttet"
+    REOPEN = "reopen", "Indeks gjenåpnet"
+    FOLLOW_UP = "follow_up", "Oppfølgingsdato endret"
+    REGISTER = "register", "Indeks registrert"
+    LOG_SEARCH = "log_search", "Tilgangslogg vist"
+    LOG_EXPORT = "log_export", "Tilgangslogg eksportert"
+
+
+class ObjectType(models.TextChoices):
+    INDEX = "index", "Indeks"
+    PERSON = "person", "Person"
+    CLOSE_CONTACT = "close_contact", "Nærkontakt"
+    ACCESS_LOG = "access_log", "Tilgangslogg"
+
+
+class AppendOnlyError(Exception):
+    """The access log is never changed or deleted (B-4)."""
+
+
+class AccessLogQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Tilgangsloggen kan ikke endres.")
+
+    def delete(self):
+        raise AppendOnlyError("Tilgangsloggen kan ikke slettes.")
+
+
+class AccessLogEntry(models.Model):
+    """Who read or changed which person's data, when, in what role, and whether it was allowed.
+
+    Append-only: there is no code path that changes or deletes a row (B-4). Person and index
+    are kept as plain ids plus the fødselsnummer, so the log neither blocks nor loses anything
+    when tracing records change, and an administrator can find every entry about a person.
+    """
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    username = models.CharField(max_length=150)
+    role = models.CharField(max_length=10, choices=Role.choices, blank=True)
+    municipality = models.ForeignKey(
+        Municipality, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    object_type = models.CharField(max_length=20, choices=ObjectType.choices)
+    object_id = models.BigIntegerField(null=True, blank=True)
+    person_id = models.BigIntegerField(null=True, blank=True)
+    person_fnr = models.CharField(max_length=11, blank=True)
+    index_id = models.BigIntegerField(null=True, blank=True)
+    action = models.CharField(max_length=30, choices=AccessAction.choices)
+    allowed = models.BooleanField()
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["municipality", "at"], name="accesslog_municipality"),
+            models.Index(fields=["person_fnr", "at"], name="accesslog_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Tilgang {self.pk}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding or self.pk is not None:
+            raise AppendOnlyError("Tilgangsloggen kan ikke endres.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Tilgangsloggen kan ikke slettes.")

@@ -5,6 +5,8 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("selfreg.urls")),
     path("django-admin/", admin.site.urls),
+    path("smittesporing/", include("accounts.urls")),
+    path("smittesporing/", include("tracing.urls")),
 ]
 
 if settings.TEST_IDP_ENABLED:

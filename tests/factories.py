@@ -68,7 +68,11 @@ class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Person
 
-    fnr = factory.LazyFunction(new_fnr)
+    # One birth date per record, so that records made in bulk never share a number by chance
+    # (a single birth date has only a few hundred synthetic numbers).
+    fnr = factory.Sequence(
+        lambda n: new_fnr(datetime.date(1950, 1, 1) + datetime.timedelta(days=n))
+    )
     municipality_id = "0301"
     first_name = factory.Sequence(lambda n: f"Indeksfornavn{n}")
     last_name = "Syntetisk"
@@ -204,3 +208,48 @@ def synthetic_child_of(
     child = SyntheticPersonFactory(birth_date=birth_date, **fields)
     SyntheticParentageFactory(parent_fnr=parent.fnr, child=child)
     return child
+
+
+class StaffFactory(factory.django.DjangoModelFactory):
+    """A staff user (accounts): no is_staff, no usable password unless `password=` is given.
+
+    Give roles with StaffRoleFactory, or `StaffFactory(tracer_in=["0301"], admin_in=[...])`.
+    """
+
+    class Meta:
+        model = "auth.User"
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"smittesporer{n}")
+    first_name = "Test"
+    last_name = factory.Sequence(lambda n: f"Smittesporer{n}")
+    is_staff = False
+
+    @factory.post_generation
+    def password(self, create, extracted, **kwargs):
+        # Argon2 is slow on purpose; most tests log in with force_login and need no hash.
+        if extracted:
+            self.set_password(extracted)
+        else:
+            self.set_unusable_password()
+        if create:
+            self.save(update_fields=["password"])
+
+    @factory.post_generation
+    def tracer_in(self, create, extracted, **kwargs):
+        for number in extracted or ():
+            StaffRoleFactory(user=self, municipality_id=number, role="tracer")
+
+    @factory.post_generation
+    def admin_in(self, create, extracted, **kwargs):
+        for number in extracted or ():
+            StaffRoleFactory(user=self, municipality_id=number, role="admin")
+
+
+class StaffRoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "accounts.StaffRole"
+
+    user = factory.SubFactory(StaffFactory)
+    municipality_id = "0301"
+    role = "tracer"

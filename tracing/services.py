@@ -245,6 +245,8 @@ def close_contact_register(
     The contact's person record in that municipality is reused if there is one.
     """
     now = now or timezone.now()
+    if person.fnr == index.fnr:
+        raise TracingError("Indekspersonen kan ikke registreres som sin egen nærkontakt.")
     record = (
         Person.objects.select_for_update()
         .filter(fnr=person.fnr, municipality_id=index.municipality_id)
@@ -321,3 +323,20 @@ def note_add(
         author_user=user,
         author_label=author_label,
     )
+
+
+@transaction.atomic
+def index_set_follow_up(
+    *, index: Index, follow_up_on: datetime.date, now: datetime.datetime | None = None
+) -> Index:
+    """Set the date of the next follow-up; the index leaves 'Indeksoppfølging i dag' until then
+    (B-2)."""
+    today = (now or timezone.now()).astimezone(OSLO).date()
+    if follow_up_on < today:
+        raise TracingError("Neste oppfølging kan ikke være tilbake i tid.")
+    index = Index.objects.select_for_update().get(pk=index.pk)
+    if index.status != Index.Status.ACTIVE:
+        raise TracingError("Bare en aktiv indeks kan få ny oppfølgingsdato.")
+    index.follow_up_on = follow_up_on
+    index.save(update_fields=["follow_up_on"])
+    return index

@@ -313,3 +313,27 @@ def test_candidate_lookup_is_one_query(django_assert_num_queries):
     with django_assert_num_queries(1):
         assert len(duplicate_candidates(fnr=fnr)) == 3
     assert connection.vendor in {"sqlite", "postgresql"}
+
+
+def test_close_contact_cannot_be_the_index_person_themself():
+    index = IndexFactory()
+    with pytest.raises(TracingError, match="sin egen nærkontakt"):
+        close_contact_register(
+            index=index, person=PersonDetails(fnr=index.fnr, first_name="K", last_name="S")
+        )
+    assert not CloseContact.objects.exists()
+
+
+def test_follow_up_date_is_set_on_active_indexes_only_and_not_in_the_past():
+    from tracing.services import index_set_follow_up
+
+    index = IndexFactory()
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    assert index_set_follow_up(index=index, follow_up_on=tomorrow).follow_up_on == tomorrow
+    with pytest.raises(TracingError, match="tilbake i tid"):
+        index_set_follow_up(
+            index=index, follow_up_on=timezone.localdate() - datetime.timedelta(days=1)
+        )
+    closed = IndexFactory(closed=True)
+    with pytest.raises(TracingError, match="aktiv indeks"):
+        index_set_follow_up(index=closed, follow_up_on=tomorrow)

@@ -1,0 +1,237 @@
+"""The only way staff code reaches a person, index or close contact (B-1, B-4).
+
+Each `*_get_for_user` function checks that the user is a tracer in the object's municipality,
+writes the access-log entry (allowed or denied) and only then returns the object. Another
+municipality's object and a missing one both answer Http404, indistinguishably. If the log
+entry cannot be written the exception propagates, so the data is never shown unlogged.
+
+Views, the administration and the API must not query tracing models for staff in any other way.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import NoReturn
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.http import Http404
+
+from accounts.models import AccessAction, ObjectType, Role
+from accounts.selectors import user_municipality_numbers
+from accounts.services import AccessRecord, access_log_write
+from tracing.models import CloseContact, Index, Person
+
+__all__ = [
+    "AccessAction",
+    "IndexRow",
+    "close_contact_get_for_user",
+    "index_get_for_user",
+    "index_log_for_user",
+    "index_rows_log",
+    "person_get_for_user",
+]
+
+
+def _may_trace(user: AbstractBaseUser, municipality_number: str) -> bool:
+    return municipality_number in user_municipality_numbers(user=user, role=Role.TRACER)
+
+
+def _deny(
+    *,
+    user: AbstractBaseUser,
+    object_type: str,
+    object_id: int,
+    action: str,
+    person: Person | None,
+    municipality_number: str | None,
+    index_id: int | None = None,
+) -> NoReturn:
+    access_log_write(
+        user=user,
+        records=[
+            AccessRecord(
+                object_type=object_type,
+                action=action,
+                allowed=False,
+                municipality_number=municipality_number,
+                object_id=object_id,
+                person_id=person.pk if person else None,
+                person_fnr=person.fnr if person else "",
+                index_id=index_id,
+            )
+        ],
+    )
+    # No message: the answer must not tell "another municipality's" from "does not exist".
+    raise Http404
+
+
+def _allow(
+    *,
+    user: AbstractBaseUser,
+    object_type: str,
+    object_id: int,
+    action: str,
+    person: Person,
+    municipality_number: str,
+    index_id: int | None = None,
+) -> None:
+    access_log_write(
+        user=user,
+        records=[
+            AccessRecord(
+                object_type=object_type,
+                action=action,
+                allowed=True,
+                role=Role.TRACER,
+                municipality_number=municipality_number,
+                object_id=object_id,
+                person_id=person.pk,
+                person_fnr=person.fnr,
+                index_id=index_id,
+            )
+        ],
+    )
+
+
+def index_get_for_user(*, user: AbstractBaseUser, index_id: int, action: str) -> Index:
+    """The index (with its person and municipality) if the user traces in its municipality."""
+    index = Index.objects.select_related("person", "municipality").filter(pk=index_id).first()
+    if index is None or not _may_trace(user, index.municipality_id):
+        _deny(
+            user=user,
+            object_type=ObjectType.INDEX,
+            object_id=index_id,
+            action=action,
+            person=index.person if index else None,
+            municipality_number=index.municipality_id if index else None,
+            index_id=index.pk if index else None,
+        )
+    _allow(
+        user=user,
+        object_type=ObjectType.INDEX,
+        object_id=index.pk,
+        action=action,
+        person=index.person,
+        municipality_number=index.municipality_id,
+        index_id=index.pk,
+    )
+    return index
+
+
+def person_get_for_user(*, user: AbstractBaseUser, person_id: int, action: str) -> Person:
+    """The person record if the user traces in the record's municipality."""
+    person = Person.objects.select_related("municipality").filter(pk=person_id).first()
+    if person is None or not _may_trace(user, person.municipality_id):
+        _deny(
+            user=user,
+            object_type=ObjectType.PERSON,
+            object_id=person_id,
+            action=action,
+            person=person,
+            municipality_number=person.municipality_id if person else None,
+        )
+    _allow(
+        user=user,
+        object_type=ObjectType.PERSON,
+        object_id=person.pk,
+        action=action,
+        person=person,
+        municipality_number=person.municipality_id,
+    )
+    return person
+
+
+def close_contact_get_for_user(
+    *, user: AbstractBaseUser, close_contact_id: int, action: str
+) -> CloseContact:
+    """The close contact (with person, index and municipality) if the user traces in the
+    contact's municipality."""
+    contact = (
+        CloseContact.objects.select_related("person", "index", "municipality")
+        .filter(pk=close_contact_id)
+        .first()
+    )
+    if contact is None or not _may_trace(user, contact.municipality_id):
+        _deny(
+            user=user,
+            object_type=ObjectType.CLOSE_CONTACT,
+            object_id=close_contact_id,
+            action=action,
+            person=contact.person if contact else None,
+            municipality_number=contact.municipality_id if contact else None,
+            index_id=contact.index_id if contact else None,
+        )
+    _allow(
+        user=user,
+        object_type=ObjectType.CLOSE_CONTACT,
+        object_id=contact.pk,
+        action=action,
+        person=contact.person,
+        municipality_number=contact.municipality_id,
+        index_id=contact.index_id,
+    )
+    return contact
+
+
+def index_log_for_user(*, user: AbstractBaseUser, index: Index, action: str) -> None:
+    """Log a further action on an index already reached through `index_get_for_user`, or just
+    created by the user (e.g. registered by hand). Refuses an index outside the user's
+    municipalities like the getters do."""
+    if not _may_trace(user, index.municipality_id):
+        _deny(
+            user=user,
+            object_type=ObjectType.INDEX,
+            object_id=index.pk,
+            action=action,
+            person=index.person,
+            municipality_number=index.municipality_id,
+            index_id=index.pk,
+        )
+    _allow(
+        user=user,
+        object_type=ObjectType.INDEX,
+        object_id=index.pk,
+        action=action,
+        person=index.person,
+        municipality_number=index.municipality_id,
+        index_id=index.pk,
+    )
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    """What identifies one shown row of a list: enough for its access-log entry."""
+
+    object_type: str
+    object_id: int
+    person_id: int
+    person_fnr: str
+    municipality_number: str
+    index_id: int | None
+
+
+def index_rows_log(*, user: AbstractBaseUser, rows: Iterable[IndexRow], action: str) -> None:
+    """B-4 for lists (worklists, CSV exports, the close contacts on an index page): one entry per
+    person shown, written in one go before the list is shown.
+
+    The rows must come from selectors already limited to the user's municipalities; a row
+    outside them is a programming error and stops the page.
+    """
+    numbers = user_municipality_numbers(user=user, role=Role.TRACER)
+    records = []
+    for row in rows:
+        if row.municipality_number not in numbers:
+            raise PermissionError("list row outside the user's municipalities")
+        records.append(
+            AccessRecord(
+                object_type=row.object_type,
+                action=action,
+                allowed=True,
+                role=Role.TRACER,
+                municipality_number=row.municipality_number,
+                object_id=row.object_id,
+                person_id=row.person_id,
+                person_fnr=row.person_fnr,
+                index_id=row.index_id,
+            )
+        )
+    access_log_write(user=user, records=records)

@@ -1,0 +1,190 @@
+"""Forms of the back office. They parse and check input; the rules live in tracing.services."""
+
+import datetime
+import re
+import uuid
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.forms import DsForm
+from registers.identity import is_valid_fnr
+from tracing.models import Index, InfectionPlace, RiskGroup
+
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def _date_field(label: str, *, required: bool = False) -> forms.DateField:
+    return forms.DateField(
+        label=label, required=required, widget=DateInput, input_formats=DATE_INPUT_FORMATS
+    )
+
+
+def _not_in_future(value: datetime.date | None) -> None:
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(_("Datoen kan ikke være fram i tid."))
+
+
+class FnrField(forms.CharField):
+    """A fødselsnummer or d-nummer, checksum-valid; only ever sent in a POST body."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Fødselsnummer"))
+        super().__init__(max_length=11, **kwargs)
+        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value and not is_valid_fnr(value):
+            raise forms.ValidationError(
+                _("Ugyldig fødselsnummer. Det skal være 11 siffer med gyldige kontrollsiffer.")
+            )
+        return value
+
+
+_NAME_SEARCH = re.compile(r"^[^\d]*$")
+
+
+class WorklistFilterForm(DsForm):
+    """B-2 filters, sent by GET (no fødselsnummer: the name search refuses digits)."""
+
+    kommune = forms.ChoiceField(label=_("Kommune"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Alle")), *Index.Status.choices]
+    )
+    selvregistrert = forms.ChoiceField(
+        label=_("Selvregistrert"),
+        required=False,
+        choices=[("", _("Alle")), ("ja", _("Ja")), ("nei", _("Nei"))],
+    )
+    fra = _date_field(_("Opprettet fra"))
+    til = _date_field(_("Opprettet til"))
+    navn = forms.CharField(label=_("Navn"), required=False, max_length=100)
+
+    def __init__(self, *args, municipalities, show_status: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kommune"].choices = [("", _("Alle mine kommuner"))] + [
+            (m.number, m.name) for m in municipalities
+        ]
+        self.show_municipality = len(municipalities) > 1
+        self.show_status = show_status
+        if not self.show_municipality:
+            del self.fields["kommune"]
+        if not show_status:
+            del self.fields["status"]
+
+    def clean_navn(self) -> str:
+        value = " ".join(self.cleaned_data["navn"].split())
+        if not _NAME_SEARCH.match(value):
+            raise forms.ValidationError(
+                _("Søk på navn uten sifre. Fødselsnummer kan ikke brukes i dette søket.")
+            )
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("fra"), cleaned.get("til")
+        if start and end and end < start:
+            self.add_error("til", _("Til-datoen kan ikke være før fra-datoen."))
+        return cleaned
+
+    def valid_value(self, name: str):
+        """The cleaned value of one field, or empty if that field has an error (so one bad
+        field does not switch off the others)."""
+        if not hasattr(self, "cleaned_data") or name in self.errors:
+            return None
+        return self.cleaned_data.get(name)
+
+
+class ColumnChooserForm(DsForm):
+    """I-3 'Velg kolonner': checkboxes, works without JavaScript."""
+
+    kolonner = forms.MultipleChoiceField(
+        label=_("Velg kolonner"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, columns, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kolonner"].choices = [(c.key, c.label) for c in columns]
+
+
+class NoteForm(DsForm):
+    title = forms.CharField(label=_("Overskrift"), required=False, max_length=200)
+    text = forms.CharField(label=_("Notat"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class CloseContactForm(DsForm):
+    fnr = FnrField()
+    last_contact_on = _date_field(_("Siste kontakt"))
+
+    def clean_last_contact_on(self):
+        value = self.cleaned_data["last_contact_on"]
+        _not_in_future(value)
+        return value
+
+
+class FollowUpForm(DsForm):
+    follow_up_on = _date_field(_("Neste oppfølging"), required=True)
+
+
+class IndexRegisterForm(DsForm):
+    """Register an index by hand, e.g. after a lab report; index_register applies section 5."""
+
+    submission_id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+    fnr = FnrField()
+    kommune = forms.ChoiceField(label=_("Kommune"))
+    test_date_from = _date_field(_("Dato for test"), required=True)
+    test_date_to = _date_field(_("til"))
+    no_symptoms = forms.BooleanField(label=_("Ingen symptomer"), required=False)
+    symptom_onset_from = _date_field(_("Dato for symptomstart"))
+    symptom_onset_to = _date_field(_("til"))
+    workplace_or_school = forms.CharField(
+        label=_("Arbeidssted eller skole"), required=False, max_length=200
+    )
+    infection_place = forms.ChoiceField(
+        label=_("Hvor ble personen smittet?"),
+        required=False,
+        choices=[("", _("Ikke oppgitt")), *InfectionPlace.choices],
+    )
+    infection_place_description = forms.CharField(
+        label=_("Beskriv"), required=False, max_length=500
+    )
+    risk_group = forms.ChoiceField(
+        label=_("Risikogruppe"),
+        required=False,
+        choices=[("", _("Ikke oppgitt")), *RiskGroup.choices],
+    )
+    phone = forms.CharField(label=_("Telefonnummer"), required=False, max_length=20)
+    email = forms.EmailField(label=_("E-post"), required=False, max_length=254)
+
+    def __init__(self, *args, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kommune"].choices = [(m.number, m.name) for m in municipalities]
+        if len(municipalities) == 1:
+            self.fields["kommune"].initial = municipalities[0].number
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("test_date_from", "test_date_to", "symptom_onset_from", "symptom_onset_to"):
+            value = cleaned.get(name)
+            if value and value > timezone.localdate():
+                self.add_error(name, _("Datoen kan ikke være fram i tid."))
+        pairs = (("test_date_from", "test_date_to"), ("symptom_onset_from", "symptom_onset_to"))
+        for start_name, end_name in pairs:
+            start, end = cleaned.get(start_name), cleaned.get(end_name)
+            if start and end and end < start:
+                self.add_error(end_name, _("Til-datoen kan ikke være før fra-datoen."))
+        if cleaned.get("no_symptoms") and cleaned.get("symptom_onset_from"):
+            self.add_error(
+                "symptom_onset_from",
+                _("Velg enten en dato for symptomstart eller ingen symptomer."),
+            )
+        return cleaned

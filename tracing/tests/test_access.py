@@ -1,0 +1,140 @@
+"""tracing.access: the only way staff reach persons, indexes and close contacts (B-1, B-4)."""
+
+import pytest
+from django.db import DatabaseError
+from django.http import Http404
+
+from accounts.models import AccessLogEntry
+from tests.factories import CloseContactFactory, IndexFactory, PersonFactory, StaffFactory
+from tracing.access import (
+    IndexRow,
+    close_contact_get_for_user,
+    index_get_for_user,
+    index_log_for_user,
+    index_rows_log,
+    person_get_for_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+OSLO, BERGEN = "0301", "4601"
+
+
+@pytest.fixture
+def tracer():
+    return StaffFactory(tracer_in=[OSLO])
+
+
+def _only_entry() -> AccessLogEntry:
+    entries = list(AccessLogEntry.objects.all())
+    assert len(entries) == 1
+    return entries[0]
+
+
+def test_index_of_own_municipality_is_returned_and_logged(tracer):
+    index = IndexFactory(person__municipality_id=OSLO)
+    assert index_get_for_user(user=tracer, index_id=index.pk, action="view") == index
+    entry = _only_entry()
+    assert (entry.user, entry.role, entry.municipality_id, entry.allowed) == (
+        tracer,
+        "tracer",
+        OSLO,
+        True,
+    )
+    assert (entry.object_type, entry.object_id, entry.index_id) == ("index", index.pk, index.pk)
+    assert (entry.person_id, entry.person_fnr, entry.action) == (index.person_id, index.fnr, "view")
+
+
+def test_index_of_another_municipality_is_404_and_logged_as_denied(tracer):
+    index = IndexFactory(person__municipality_id=BERGEN)
+    with pytest.raises(Http404) as raised:
+        index_get_for_user(user=tracer, index_id=index.pk, action="view")
+    assert str(raised.value) == ""
+    entry = _only_entry()
+    assert (entry.allowed, entry.role, entry.municipality_id) == (False, "", BERGEN)
+    assert (entry.person_id, entry.person_fnr) == (index.person_id, index.fnr)
+
+
+def test_missing_index_is_the_same_404_and_logged_as_denied(tracer):
+    with pytest.raises(Http404) as raised:
+        index_get_for_user(user=tracer, index_id=987654, action="view")
+    assert str(raised.value) == ""
+    entry = _only_entry()
+    assert (entry.allowed, entry.object_id, entry.municipality_id, entry.person_fnr) == (
+        False,
+        987654,
+        None,
+        "",
+    )
+
+
+def test_admin_role_alone_does_not_open_person_data():
+    admin = StaffFactory(admin_in=[OSLO])
+    index = IndexFactory(person__municipality_id=OSLO)
+    with pytest.raises(Http404):
+        index_get_for_user(user=admin, index_id=index.pk, action="view")
+
+
+def test_tracer_in_two_municipalities_reaches_both():
+    user = StaffFactory(tracer_in=[OSLO, BERGEN])
+    for number in (OSLO, BERGEN):
+        index = IndexFactory(person__municipality_id=number)
+        assert index_get_for_user(user=user, index_id=index.pk, action="view") == index
+
+
+def test_person_access(tracer):
+    mine, theirs = PersonFactory(municipality_id=OSLO), PersonFactory(municipality_id=BERGEN)
+    assert person_get_for_user(user=tracer, person_id=mine.pk, action="view") == mine
+    with pytest.raises(Http404):
+        person_get_for_user(user=tracer, person_id=theirs.pk, action="view")
+    with pytest.raises(Http404):
+        person_get_for_user(user=tracer, person_id=999999, action="view")
+    assert list(AccessLogEntry.objects.order_by("id").values_list("object_type", "allowed")) == [
+        ("person", True),
+        ("person", False),
+        ("person", False),
+    ]
+
+
+def test_close_contact_access(tracer):
+    mine = CloseContactFactory(person__municipality_id=OSLO, index__person__municipality_id=OSLO)
+    theirs = CloseContactFactory(
+        person__municipality_id=BERGEN, index__person__municipality_id=BERGEN
+    )
+    assert close_contact_get_for_user(user=tracer, close_contact_id=mine.pk, action="view") == mine
+    with pytest.raises(Http404):
+        close_contact_get_for_user(user=tracer, close_contact_id=theirs.pk, action="view")
+    allowed, denied = AccessLogEntry.objects.order_by("id")
+    assert (allowed.person_fnr, allowed.index_id, allowed.allowed) == (
+        mine.person.fnr,
+        mine.index_id,
+        True,
+    )
+    assert (denied.person_fnr, denied.allowed) == (theirs.person.fnr, False)
+
+
+def test_a_log_write_failure_means_no_object(tracer, monkeypatch):
+    index = IndexFactory(person__municipality_id=OSLO)
+
+    def fail(*args, **kwargs):
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr(AccessLogEntry.objects, "bulk_create", fail)
+    with pytest.raises(DatabaseError):
+        index_get_for_user(user=tracer, index_id=index.pk, action="view")
+
+
+def test_index_log_for_user_refuses_another_municipality(tracer):
+    index = IndexFactory(person__municipality_id=BERGEN)
+    with pytest.raises(Http404):
+        index_log_for_user(user=tracer, index=index, action="register")
+    assert _only_entry().allowed is False
+
+
+def test_rows_log_writes_one_entry_per_row_and_refuses_foreign_rows(tracer):
+    rows = [IndexRow("index", n, n, f"{n:011d}", OSLO, n) for n in range(1, 6)]
+    index_rows_log(user=tracer, rows=rows, action="list")
+    assert AccessLogEntry.objects.filter(action="list", allowed=True).count() == 5
+    with pytest.raises(PermissionError):
+        index_rows_log(user=tracer, rows=[IndexRow("index", 9, 9, "x", BERGEN, 9)], action="list")
+    assert AccessLogEntry.objects.count() == 5

@@ -1,0 +1,151 @@
+"""Worklist selectors (B-2, I-2, I-3): which indexes, filters, whitelisted sorting, columns."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import IndexFactory
+from tracing.worklists import (
+    COLUMNS,
+    DEFAULT_COLUMNS,
+    SELF_REGISTERED,
+    TODAY,
+    WorklistFilters,
+    worklist_columns,
+    worklist_filter,
+    worklist_indexes,
+    worklist_sort,
+)
+
+pytestmark = pytest.mark.django_db
+
+OSLO, BERGEN = "0301", "4601"
+OSLO_TZ = ZoneInfo("Europe/Oslo")
+
+
+def _ids(indexes) -> set[int]:
+    return {i.pk for i in indexes}
+
+
+def test_today_is_active_indexes_due_today_or_earlier_in_my_municipalities():
+    today = timezone.localdate()
+    due = IndexFactory(follow_up_on=today)
+    overdue = IndexFactory(follow_up_on=today - datetime.timedelta(days=3))
+    IndexFactory(follow_up_on=today + datetime.timedelta(days=1))  # later
+    IndexFactory(closed=True, follow_up_on=today)  # closed
+    IndexFactory(person__municipality_id=BERGEN, follow_up_on=today)  # elsewhere
+    found = worklist_indexes(worklist=TODAY, municipality_numbers={OSLO}, today=today)
+    assert _ids(found) == {due.pk, overdue.pk}
+
+
+def test_self_registered_list_has_only_self_registered_indexes_of_any_status():
+    today = timezone.localdate()
+    active = IndexFactory(self_registered=True)
+    closed = IndexFactory(self_registered=True, closed=True)
+    IndexFactory(self_registered=False)
+    IndexFactory(self_registered=True, person__municipality_id=BERGEN)
+    found = worklist_indexes(worklist=SELF_REGISTERED, municipality_numbers={OSLO}, today=today)
+    assert _ids(found) == {active.pk, closed.pk}
+
+
+def test_unknown_worklist_is_a_programming_error():
+    with pytest.raises(ValueError):
+        worklist_indexes(worklist="alle", municipality_numbers={OSLO}, today=timezone.localdate())
+
+
+def _all(numbers=(OSLO, BERGEN)):
+    return worklist_indexes(
+        worklist=SELF_REGISTERED, municipality_numbers=set(numbers), today=timezone.localdate()
+    )
+
+
+def test_filters_on_municipality_status_and_name():
+    kari = IndexFactory(
+        self_registered=True, person__first_name="Kari", person__last_name="Nordmann"
+    )
+    ola = IndexFactory(
+        self_registered=True, person__first_name="Ola", person__last_name="Nordmann", closed=True
+    )
+    bergen = IndexFactory(
+        self_registered=True, person__municipality_id=BERGEN, person__first_name="Kari"
+    )
+    both = frozenset({OSLO, BERGEN})
+    assert _ids(worklist_filter(_all(), filters=WorklistFilters(both, name="kari"))) == {
+        kari.pk,
+        bergen.pk,
+    }
+    assert _ids(worklist_filter(_all(), filters=WorklistFilters(both, name="KARI nordmann"))) == {
+        kari.pk
+    }
+    assert _ids(worklist_filter(_all(), filters=WorklistFilters(both, status="closed"))) == {ola.pk}
+    assert _ids(worklist_filter(_all(), filters=WorklistFilters(frozenset({BERGEN})))) == {
+        bergen.pk
+    }
+
+
+def test_municipality_filter_cannot_widen_the_list():
+    IndexFactory(self_registered=True, person__municipality_id=BERGEN)
+    only_oslo = _all(numbers=[OSLO])
+    assert not worklist_filter(only_oslo, filters=WorklistFilters(frozenset({BERGEN}))).exists()
+
+
+def test_self_registered_filter():
+    selfreg = IndexFactory(self_registered=True)
+    staff = IndexFactory(self_registered=False)
+    today = timezone.localdate()
+    base = worklist_indexes(worklist=TODAY, municipality_numbers={OSLO}, today=today)
+    numbers = frozenset({OSLO})
+    assert _ids(worklist_filter(base, filters=WorklistFilters(numbers, self_registered=True))) == {
+        selfreg.pk
+    }
+    assert _ids(worklist_filter(base, filters=WorklistFilters(numbers, self_registered=False))) == {
+        staff.pk
+    }
+
+
+def test_date_range_uses_oslo_dates():
+    # 23:30 in Oslo on 1 March is 22:30 UTC: it belongs to 1 March for the tracer.
+    late = IndexFactory(
+        self_registered=True, opened_at=datetime.datetime(2026, 3, 1, 23, 30, tzinfo=OSLO_TZ)
+    )
+    next_day = IndexFactory(
+        self_registered=True, opened_at=datetime.datetime(2026, 3, 2, 0, 30, tzinfo=OSLO_TZ)
+    )
+    numbers = frozenset({OSLO})
+    march_1 = datetime.date(2026, 3, 1)
+    only_1 = WorklistFilters(numbers, opened_from=march_1, opened_to=march_1)
+    assert _ids(worklist_filter(_all(), filters=only_1)) == {late.pk}
+    from_2 = WorklistFilters(numbers, opened_from=datetime.date(2026, 3, 2))
+    assert _ids(worklist_filter(_all(), filters=from_2)) == {next_day.pk}
+
+
+def test_sort_by_whitelisted_column_both_ways_with_stable_ties():
+    b = IndexFactory(self_registered=True, person__last_name="Berg")
+    a = IndexFactory(self_registered=True, person__last_name="Aas")
+    c = IndexFactory(self_registered=True, person__last_name="Berg")
+    ascending = list(worklist_sort(_all(), column="navn", descending=False))
+    assert [i.pk for i in ascending] == [a.pk, b.pk, c.pk]
+    descending = list(worklist_sort(_all(), column="navn", descending=True))
+    assert [i.pk for i in descending] == [c.pk, b.pk, a.pk]
+
+
+@pytest.mark.parametrize("column", ["fodselsnummer", "person__fnr", "telefon", "; DROP TABLE"])
+def test_sort_refuses_anything_not_whitelisted(column):
+    with pytest.raises(ValueError):
+        worklist_sort(_all(), column=column, descending=False)
+
+
+def test_columns_default_saved_and_cleaned():
+    assert [c.key for c in worklist_columns(chosen=None)] == list(DEFAULT_COLUMNS)
+    chosen = worklist_columns(chosen=["selvregistrert", "ukjent", "navn"])
+    assert [c.key for c in chosen] == ["navn", "selvregistrert"]
+    assert [c.key for c in worklist_columns(chosen=[])] == ["navn"]
+
+
+def test_selvregistrert_column_is_ja_or_blank():
+    column = COLUMNS["selvregistrert"]
+    assert column.label == "Selvregistrert"
+    assert column.value(IndexFactory.build(self_registered=True)) == "JA"
+    assert column.value(IndexFactory.build(self_registered=False)) == ""

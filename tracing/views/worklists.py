@@ -1,0 +1,225 @@
+"""The worklists (B-2, I-2, I-3): page, column chooser and CSV export."""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.csvexport import csv_response
+from accounts.decorators import staff_required
+from accounts.models import AccessAction, Role
+from accounts.selectors import user_municipalities, worklist_columns_get
+from accounts.services import worklist_columns_set
+from tracing.access import index_rows_log
+from tracing.forms import ColumnChooserForm, WorklistFilterForm
+from tracing.models import Index
+from tracing.worklists import (
+    COLUMNS,
+    DEFAULT_PAGE_SIZE,
+    PAGE_SIZES,
+    REQUIRED_COLUMNS,
+    WORKLISTS,
+    Column,
+    Worklist,
+    WorklistFilters,
+    index_rows,
+    index_rows_for_export,
+    worklist_columns,
+    worklist_filter,
+    worklist_indexes,
+    worklist_sort,
+    worklist_sortable,
+)
+
+DESCENDING, ASCENDING = "synkende", "stigende"
+
+
+def _worklist(slug: str) -> Worklist:
+    worklist = WORKLISTS.get(slug)
+    if worklist is None:
+        raise Http404
+    return worklist
+
+
+@dataclass(frozen=True)
+class _Query:
+    """A worklist as this request asks for it: filtered and sorted, not yet paged."""
+
+    worklist: Worklist
+    form: WorklistFilterForm
+    indexes: object  # QuerySet[Index]
+    sort: str
+    descending: bool
+    columns: list[Column]
+    page_size: int
+    params: dict[str, str]  # the valid filters only: what links may carry on
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        return default
+
+
+def _query(request: HttpRequest, worklist: Worklist) -> _Query:
+    user = request.user
+    municipalities = user_municipalities(user=user, role=Role.TRACER)
+    numbers = frozenset(m.number for m in municipalities)
+    form = WorklistFilterForm(
+        request.GET, municipalities=municipalities, show_status=worklist.show_status_filter
+    )
+    form.is_valid()  # a bad field is shown with its error; the valid ones still filter
+    chosen_number = form.valid_value("kommune") if form.show_municipality else None
+    self_registered = {"ja": True, "nei": False}.get(form.valid_value("selvregistrert") or "")
+    filters = WorklistFilters(
+        municipality_numbers=frozenset({chosen_number}) & numbers if chosen_number else numbers,
+        status=(form.valid_value("status") or "") if form.show_status else "",
+        opened_from=form.valid_value("fra"),
+        opened_to=form.valid_value("til"),
+        self_registered=self_registered,
+        name=form.valid_value("navn") or "",
+    )
+    sort = request.GET.get("sorter", "")
+    if not worklist_sortable(sort):
+        sort = worklist.default_sort
+        descending = worklist.default_descending
+    else:
+        descending = request.GET.get("retning") == DESCENDING
+    indexes = worklist_indexes(
+        worklist=worklist.slug, municipality_numbers=numbers, today=timezone.localdate()
+    )
+    indexes = worklist_sort(
+        worklist_filter(indexes, filters=filters), column=sort, descending=descending
+    )
+    page_size = _int(request.GET.get("antall"), DEFAULT_PAGE_SIZE)
+    if page_size not in PAGE_SIZES:
+        page_size = DEFAULT_PAGE_SIZE
+    columns = worklist_columns(chosen=worklist_columns_get(user=user, worklist=worklist.slug))
+    params = {}
+    for name in form.fields:
+        value = form.valid_value(name)
+        if value not in (None, ""):
+            params[name] = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    params.update(
+        sorter=sort, retning=DESCENDING if descending else ASCENDING, antall=str(page_size)
+    )
+    return _Query(worklist, form, indexes, sort, descending, columns, page_size, params)
+
+
+def _querystring(query: _Query, **changes: str | None) -> str:
+    """A query string built from the valid filters only, never echoing raw input (a mistyped
+    fødselsnummer in the name search must not spread into links)."""
+    params = QueryDict(mutable=True)
+    for key, value in {**query.params, **changes}.items():
+        if value is not None:
+            params[key] = value
+    return params.urlencode()
+
+
+def _headers(query: _Query) -> list[dict]:
+    headers = []
+    for column in query.columns:
+        header = {"label": column.label, "url": "", "aria_sort": ""}
+        if column.order_by:
+            current = column.key == query.sort
+            if current:
+                header["aria_sort"] = "descending" if query.descending else "ascending"
+            next_descending = current and not query.descending
+            header["url"] = _querystring(
+                query,
+                sorter=column.key,
+                retning=DESCENDING if next_descending else ASCENDING,
+                side=None,
+            )
+        headers.append(header)
+    return headers
+
+
+@staff_required
+@require_GET
+def home_view(request: HttpRequest) -> HttpResponse:
+    return redirect("tracing:worklist", worklist="i-dag")
+
+
+@staff_required
+@require_GET
+def worklist_view(request: HttpRequest, worklist: str) -> HttpResponse:
+    """B-2: one page of a worklist. A bounded number of queries whatever the page size: the
+    roles, the saved columns, the count, the page (person and municipality joined in) and one
+    INSERT of the access-log entries for the rows shown (B-4)."""
+    query = _query(request, _worklist(worklist))
+    page = Paginator(query.indexes, query.page_size).get_page(request.GET.get("side"))
+    indexes: list[Index] = list(page.object_list)
+    index_rows_log(user=request.user, rows=index_rows(indexes), action=AccessAction.LIST)
+    data_columns = query.columns[1:]  # the first is the name, a row header with a link
+    rows = [{"index": i, "cells": [c.value(i) for c in data_columns]} for i in indexes]
+    return render(
+        request,
+        "backoffice/worklist.html",
+        {
+            "worklist": query.worklist,
+            "nav": query.worklist.slug,
+            "form": query.form,
+            "headers": _headers(query),
+            "rows": rows,
+            "page": page,
+            "page_query": _querystring(query) + "&",
+            "list_path": f"{request.path}?{_querystring(query)}",
+            "page_size": query.page_size,
+            "page_sizes": PAGE_SIZES,
+            "sort": query.sort,
+            "descending": query.descending,
+            "all_columns": list(COLUMNS.values()),
+            "chosen": [c.key for c in query.columns],
+            "required_columns": REQUIRED_COLUMNS,
+            "export_query": _querystring(query, antall=None),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def worklist_columns_view(request: HttpRequest, worklist: str) -> HttpResponse:
+    """I-3 'Velg kolonner': save the tracer's choice and go back to the list as it was."""
+    spec = _worklist(worklist)
+    form = ColumnChooserForm(request.POST, columns=list(COLUMNS.values()))
+    chosen = form.cleaned_data["kolonner"] if form.is_valid() else []
+    worklist_columns_set(
+        user=request.user,
+        worklist=spec.slug,
+        columns=[*REQUIRED_COLUMNS, *chosen],
+        allowed=COLUMNS,
+    )
+    list_path = reverse("tracing:worklist", args=[spec.slug])
+    back = request.POST.get("neste", "")
+    # Only back to this list (with its query string); never to anywhere else.
+    if not (back == list_path or back.startswith(list_path + "?")):
+        back = list_path
+    return redirect(back)
+
+
+@staff_required
+@require_GET
+def worklist_export_view(request: HttpRequest, worklist: str) -> HttpResponse:
+    """The current filtered list as CSV, in the chosen columns, streamed. Every exported row is
+    written to the access log before the first byte is sent (B-4)."""
+    query = _query(request, _worklist(worklist))
+    index_rows_log(
+        user=request.user, rows=index_rows_for_export(query.indexes), action=AccessAction.EXPORT
+    )
+    columns = query.columns
+
+    def row(index: Index) -> list[str]:
+        cells = [f"{index.person.last_name}, {index.person.first_name}"]
+        return cells + [c.value(index) for c in columns[1:]]
+
+    return csv_response(
+        filename=f"{query.worklist.slug}-{timezone.localdate():%Y-%m-%d}.csv",
+        header=[c.label for c in columns],
+        rows=(row(i) for i in query.indexes.iterator(chunk_size=500)),
+    )

@@ -1,0 +1,206 @@
+"""The tracers' worklists (B-2, I-2, I-3): which indexes, filtered, sorted, in which columns.
+
+Selectors only; the views page, render and log. Every list is limited to the municipalities
+the caller passes (the tracer's, from accounts.selectors.user_municipality_numbers).
+"""
+
+import datetime
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import ObjectType
+from tracing.access import IndexRow
+from tracing.models import Index, RegisteredByKind
+
+OSLO = ZoneInfo("Europe/Oslo")
+
+TODAY = "i-dag"
+SELF_REGISTERED = "selvregistrerte"
+
+
+@dataclass(frozen=True)
+class Worklist:
+    slug: str
+    title: str
+    default_sort: str
+    default_descending: bool
+    show_status_filter: bool
+
+
+WORKLISTS = {
+    TODAY: Worklist(TODAY, "Indeksoppfølging i dag", "oppfolging", False, False),
+    SELF_REGISTERED: Worklist(SELF_REGISTERED, "Selvregistrerte personer", "opprettet", True, True),
+}
+
+
+def _date(value: datetime.date | None) -> str:
+    return value.strftime("%d.%m.%Y") if value else ""
+
+
+def _moment(value: datetime.datetime | None) -> str:
+    return timezone.localtime(value, OSLO).strftime("%d.%m.%Y %H:%M") if value else ""
+
+
+def _period(start: datetime.date | None, end: datetime.date | None) -> str:
+    if start and end and end != start:
+        return f"{_date(start)}–{_date(end)}"
+    return _date(start)
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    order_by: tuple[str, ...]  # empty: not sortable
+    value: Callable[[Index], str]
+
+
+_COLUMN_LIST = [
+    Column("navn", "Navn", ("person__last_name", "person__first_name"), lambda i: ""),
+    Column(
+        "fodselsdato", "Fødselsdato", ("person__birth_date",), lambda i: _date(i.person.birth_date)
+    ),
+    Column("fodselsnummer", "Fødselsnummer", (), lambda i: i.fnr),
+    Column("kommune", "Kommune", ("municipality__name_norwegian",), lambda i: i.municipality.name),
+    Column("status", "Status", ("status",), lambda i: i.get_status_display()),
+    Column("opprettet", "Opprettet", ("opened_at",), lambda i: _moment(i.opened_at)),
+    Column("oppfolging", "Oppfølging", ("follow_up_on",), lambda i: _date(i.follow_up_on)),
+    Column(
+        "provedato",
+        "Prøvedato",
+        ("test_date_from",),
+        lambda i: _period(i.test_date_from, i.test_date_to),
+    ),
+    Column(
+        "symptomstart",
+        "Symptomstart",
+        ("symptom_onset_from",),
+        lambda i: (
+            "Ingen symptomer"
+            if i.no_symptoms
+            else _period(i.symptom_onset_from, i.symptom_onset_to)
+        ),
+    ),
+    # I-3: "JA" for self-registered, blank otherwise.
+    Column(
+        "selvregistrert",
+        "Selvregistrert",
+        ("self_registered",),
+        lambda i: "JA" if i.self_registered else "",
+    ),
+    Column(
+        "registrert_av",
+        "Registrert av",
+        ("registered_by_kind",),
+        lambda i: RegisteredByKind(i.registered_by_kind).label if i.registered_by_kind else "",
+    ),
+    Column("telefon", "Telefon", (), lambda i: i.person.phone),
+    Column("arbeidssted", "Arbeidssted eller skole", (), lambda i: i.workplace_or_school),
+    Column("duplikatregel", "Duplikatregel", ("duplicate_rule",), lambda i: i.duplicate_rule),
+]
+COLUMNS: dict[str, Column] = {c.key: c for c in _COLUMN_LIST}
+# The name links to the index page, so it is always shown.
+REQUIRED_COLUMNS = ("navn",)
+DEFAULT_COLUMNS = (
+    "navn",
+    "fodselsdato",
+    "kommune",
+    "status",
+    "opprettet",
+    "oppfolging",
+    "provedato",
+)
+PAGE_SIZES = (10, 25, 50, 100)
+DEFAULT_PAGE_SIZE = 25
+
+
+def worklist_columns(*, chosen: Sequence[str] | None) -> list[Column]:
+    """The columns to show: the tracer's saved choice (I-3), else the default; unknown keys are
+    dropped and the required ones always come first."""
+    keys = DEFAULT_COLUMNS if chosen is None else chosen
+    keys = [*REQUIRED_COLUMNS, *(k for k in keys if k in COLUMNS and k not in REQUIRED_COLUMNS)]
+    return [COLUMNS[k] for k in keys]
+
+
+@dataclass(frozen=True)
+class WorklistFilters:
+    municipality_numbers: frozenset[str]
+    status: str = ""
+    opened_from: datetime.date | None = None
+    opened_to: datetime.date | None = None
+    self_registered: bool | None = None
+    name: str = ""
+
+
+def worklist_indexes(
+    *, worklist: str, municipality_numbers: Collection[str], today: datetime.date
+) -> QuerySet[Index]:
+    """B-2 / I-2. 'Indeksoppfølging i dag': active indexes due follow-up today or earlier (a new
+    self-registration is due the day it arrives). 'Selvregistrerte personer': every
+    self-registered index. Both only in the given municipalities."""
+    indexes = Index.objects.filter(municipality_id__in=list(municipality_numbers))
+    if worklist == TODAY:
+        indexes = indexes.filter(status=Index.Status.ACTIVE, follow_up_on__lte=today)
+    elif worklist == SELF_REGISTERED:
+        indexes = indexes.filter(self_registered=True)
+    else:
+        raise ValueError(f"unknown worklist {worklist!r}")
+    return indexes.select_related("person", "municipality")
+
+
+def _oslo_midnight(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=OSLO)
+
+
+def worklist_filter(indexes: QuerySet[Index], *, filters: WorklistFilters) -> QuerySet[Index]:
+    """Filters on top of a worklist; the municipality filter can only narrow (B-1)."""
+    indexes = indexes.filter(municipality_id__in=list(filters.municipality_numbers))
+    if filters.status:
+        indexes = indexes.filter(status=filters.status)
+    # opened_at is UTC in the database; the dates the tracer typed are Oslo dates.
+    if filters.opened_from:
+        indexes = indexes.filter(opened_at__gte=_oslo_midnight(filters.opened_from))
+    if filters.opened_to:
+        next_day = filters.opened_to + datetime.timedelta(days=1)
+        indexes = indexes.filter(opened_at__lt=_oslo_midnight(next_day))
+    if filters.self_registered is not None:
+        indexes = indexes.filter(self_registered=filters.self_registered)
+    for term in filters.name.split():
+        indexes = indexes.filter(
+            Q(person__first_name__icontains=term)
+            | Q(person__middle_name__icontains=term)
+            | Q(person__last_name__icontains=term)
+        )
+    return indexes
+
+
+def worklist_sort(indexes: QuerySet[Index], *, column: str, descending: bool) -> QuerySet[Index]:
+    """Sort by a whitelisted column; anything else is the caller's bug, answered with ValueError."""
+    fields = COLUMNS[column].order_by if column in COLUMNS else ()
+    if not fields:
+        raise ValueError(f"not a sortable column: {column!r}")
+    prefix = "-" if descending else ""
+    return indexes.order_by(*(prefix + f for f in fields), prefix + "pk")
+
+
+def worklist_sortable(column: str) -> bool:
+    return column in COLUMNS and bool(COLUMNS[column].order_by)
+
+
+def index_rows(indexes: Iterable[Index]) -> list[IndexRow]:
+    """The access-log identities of shown indexes (B-4)."""
+    return [
+        IndexRow(ObjectType.INDEX, i.pk, i.person_id, i.fnr, i.municipality_id, i.pk)
+        for i in indexes
+    ]
+
+
+def index_rows_for_export(indexes: QuerySet[Index]) -> Iterable[IndexRow]:
+    """The same, read without the person columns, for a whole export."""
+    values = indexes.values_list("pk", "person_id", "fnr", "municipality_id").order_by()
+    for pk, person_id, fnr, number in values.iterator(chunk_size=2000):
+        yield IndexRow(ObjectType.INDEX, pk, person_id, fnr, number, pk)
