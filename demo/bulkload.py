@@ -128,11 +128,29 @@ def empty_tables(models: list[type[Model]]) -> None:
             # TRUNCATE refuses while deferred foreign-key checks are pending in the transaction
             # (rows written earlier in it): run them now, then defer again (Django's default).
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY")
+            # Ids are not restarted: the access log (B-4) keeps person and index ids.
+            cursor.execute(f"TRUNCATE {', '.join(tables)}")
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         else:
             for table in tables:
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - names from our models
+
+
+def next_ids(models: list[type[Model]]) -> dict[type[Model], int]:
+    """The first id to give each model's new rows: past every id it ever handed out, so that
+    ids kept elsewhere (the access log, B-4) never come to mean another record."""
+    starts = {}
+    with connection.cursor() as cursor:
+        for model in models:
+            table = model._meta.db_table
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [table])
+                starts[model] = cursor.fetchone()[0]
+            else:  # SQLite: Django's AUTOINCREMENT keeps the highest id in sqlite_sequence
+                cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+                row = cursor.fetchone()
+                starts[model] = (row[0] if row else 0) + 1
+    return starts
 
 
 class BulkWriter:

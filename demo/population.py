@@ -21,12 +21,14 @@ from demo.bulkload import (
     BulkWriter,
     dependent_models,
     empty_tables,
+    next_ids,
     tables_with_rows,
 )
 from demo.population_register import FnrSequence, RegisterGenerator
 from demo.population_tracing import ACTIVE_SHARE, OSLO, OSLO_ACTIVE_PER_PERSON, TracingGenerator
 from demo.population_weights import apportion, municipality_weights
 from municipalities.selectors import municipality_list
+from tracing.models import CloseContact, Index, Person
 
 # Synthetic numbers run out long before this (about 410 per birth date), and nobody needs more.
 MAX_PERSONS = 6_000_000
@@ -95,11 +97,13 @@ def _generate(*, writer: BulkWriter, persons: int, seed: int, now: datetime.date
     register = RegisterGenerator(
         rng=rng, fnrs=FnrSequence(seed), today=timezone.localdate(now), add_row=writer.add
     )
+    ids = next_ids([Person, Index, CloseContact])
     tracing = TracingGenerator(
         rng=rng,
         now=now,
         add_row=writer.add,
         other_numbers=(numbers, list(accumulate(weights[n] for n in numbers))),
+        first_ids={"person": ids[Person], "index": ids[Index], "contact": ids[CloseContact]},
     )
     oslo_active = round(OSLO_ACTIVE_PER_PERSON * persons)
     for number in numbers:

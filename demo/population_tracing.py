@@ -58,14 +58,17 @@ def _candidates(person_id: int, municipality: str, kind: str) -> list[dict]:
 
 
 class TracingGenerator:
-    def __init__(self, *, rng: random.Random, now: datetime.datetime, add_row, other_numbers):
+    def __init__(
+        self, *, rng: random.Random, now: datetime.datetime, add_row, other_numbers, first_ids
+    ):
         self.rng = rng
         self.now = now
         self.today = now.astimezone(OSLO_TZ).date()
         self.add_row = add_row
         self.other_numbers = other_numbers  # (numbers, cumulative weights) for D-1c records
         self.counts: Counter[str] = Counter()
-        self._ids = Counter()
+        # The last id given per kind ("person", "index", "contact"); see bulkload.next_ids.
+        self._ids = Counter({kind: first - 1 for kind, first in first_ids.items()})
 
     def _next(self, kind: str) -> int:
         self._ids[kind] += 1

@@ -208,3 +208,12 @@ def test_refused_in_production_mode(settings):
 def test_refuses_a_nonsense_size():
     with pytest.raises(CommandError, match="--persons"):
         call_command("generate_population", "--persons", "0", "--seed", "1")
+
+
+def test_replace_never_hands_out_an_id_again(population):
+    """The access log (B-4) keeps person and index ids: they must not come to mean another."""
+    last_person = Person.objects.order_by("-id").first().id
+    last_index = Index.objects.order_by("-id").first().id
+    generate("--replace")
+    assert Person.objects.order_by("id").first().id > last_person
+    assert Index.objects.order_by("id").first().id > last_index
