@@ -1,0 +1,149 @@
+"""The back office in a real browser (Chromium): login, worklist with the column chooser (I-3),
+sorting by keyboard, the index page actions (B-3) — without JavaScript, at 1280 and 768 px —
+and axe-core finds no accessibility violations on its pages."""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests.factories import IndexFactory, NoteFactory, StaffFactory, SyntheticPersonFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+PASSWORD = "et-langt-testpassord"
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def oslo(db):
+    StaffFactory(username="oslo.tracer", password=PASSWORD, tracer_in=["0301"])
+    StaffFactory(username="oslo.admin", password=PASSWORD, admin_in=["0301"])
+    selfreg = IndexFactory(
+        self_registered=True, person__first_name="Selma", person__last_name="Aasen"
+    )
+    IndexFactory(person__first_name="Laila", person__last_name="Berg")
+    NoteFactory(index=selfreg, title="Utført selvregistrering", text="Utført selvregistrering")
+    return selfreg
+
+
+def log_in(page, base_url: str, username: str) -> None:
+    page.goto(f"{base_url}/smittesporing/logg-inn/")
+    page.get_by_label("Brukernavn").fill(username)
+    page.get_by_label("Passord").fill(PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+
+
+def fits_width(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+@pytest.mark.parametrize("width", [1280, 768])
+def test_tracer_works_without_javascript(browser, live_server, oslo, width):
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": width, "height": 900}
+    )
+    page = context.new_page()
+    log_in(page, live_server.url, "oslo.tracer")
+    assert page.get_by_role("heading", name="Indeksoppfølging i dag").is_visible()
+    assert fits_width(page)
+    table = page.get_by_role("table")
+    assert table.get_by_role("columnheader", name="Selvregistrert").count() == 0
+
+    # I-3: the column chooser is a plain form inside <details>.
+    page.get_by_text("Velg kolonner").click()
+    chooser = page.get_by_role("group", name="Kolonner som vises")
+    chooser.get_by_label("Selvregistrert", exact=True).check()
+    page.get_by_role("button", name="Lagre kolonner").click()
+    header = page.get_by_role("columnheader", name="Selvregistrert")
+    assert header.is_visible()
+    selma_row = page.get_by_role("row").filter(has_text="Aasen, Selma")
+    assert selma_row.get_by_role("cell", name="JA", exact=True).is_visible()
+
+    # Sorting is a link: reachable and usable with the keyboard.
+    page.get_by_role("link", name="Navn").first.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "retning=stigende" in page.url
+    names = page.locator("tbody th").all_inner_texts()
+    assert names == sorted(names)
+    page.get_by_role("link", name="Navn").first.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "retning=synkende" in page.url
+    assert page.locator("tbody th").all_inner_texts() == sorted(names, reverse=True)
+
+    # B-3: the index page and its actions.
+    page.get_by_role("link", name="Aasen, Selma").click()
+    assert page.get_by_role("heading", name="Aasen, Selma").is_visible()
+    page.get_by_label("Notat", exact=True).fill("Ringte Selma.")
+    page.get_by_role("button", name="Lagre notat").click()
+    assert page.get_by_text("Notatet er lagret.").is_visible()
+    contact = SyntheticPersonFactory(first_name="Nora", last_name="Nærkontakt")
+    page.get_by_label("Fødselsnummer").fill(contact.fnr)
+    page.get_by_role("button", name="Registrer nærkontakt").click()
+    assert page.get_by_role("link", name="Nærkontakt, Nora").is_visible()
+    page.get_by_role("button", name="Avslutt indeks").click()
+    assert page.get_by_text("Indeksen er avsluttet.").is_visible()
+    assert fits_width(page)
+
+    page.get_by_role("button", name="Logg ut").click()
+    assert page.get_by_text("Du er logget ut.").is_visible()
+    context.close()
+
+
+def axe_violations(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => JSON.stringify((await axe.run(document)).violations)")
+    return [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]} for v in json.loads(result)]
+
+
+@pytest.mark.parametrize("width", [1280, 768])
+def test_axe_finds_no_violations_on_backoffice_pages(browser, live_server, oslo, width):
+    # bypass_csp only lets the test inject axe-core; the pages themselves have no scripts.
+    context = browser.new_context(bypass_csp=True, viewport={"width": width, "height": 900})
+    page = context.new_page()
+    base = live_server.url
+    pages = {}
+    page.goto(f"{base}/smittesporing/logg-inn/")
+    pages["login"] = (axe_violations(page), fits_width(page))
+    log_in(page, base, "oslo.tracer")
+    page.get_by_text("Velg kolonner").click()
+    pages["today"] = (axe_violations(page), fits_width(page))
+    page.goto(f"{base}/smittesporing/arbeidsliste/selvregistrerte/?navn=1")
+    pages["self-registered, filter error"] = (axe_violations(page), fits_width(page))
+    page.goto(f"{base}/smittesporing/indeks/{oslo.pk}/")
+    pages["index"] = (axe_violations(page), fits_width(page))
+    page.get_by_role("button", name="Registrer nærkontakt").click()
+    pages["index, contact error"] = (axe_violations(page), fits_width(page))
+    page.goto(f"{base}/smittesporing/indeks/ny/")
+    page.get_by_role("button", name="Registrer indeks").click()
+    pages["register, errors"] = (axe_violations(page), fits_width(page))
+    page.get_by_role("button", name="Logg ut").click()
+    log_in(page, base, "oslo.admin")
+    pages["access log"] = (axe_violations(page), fits_width(page))
+    context.close()
+    assert {name: result for name, result in pages.items() if result != ([], True)} == {}
