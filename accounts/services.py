@@ -123,6 +123,9 @@ def login_failure_record(*, username: str, now: datetime.datetime | None = None)
     """
     now = now or timezone.now()
     key = _username_key(username)
+    # Only the last window matters; older rows would just pile up (also for made-up names).
+    LoginFailure.objects.filter(username=key, failed_at__lte=now - LOGIN_WINDOW).delete()
+    LoginLockout.objects.filter(username=key, locked_until__lte=now - LOGIN_WINDOW).delete()
     LoginFailure.objects.create(username=key, failed_at=now)
     last_lock = LoginLockout.objects.filter(username=key).order_by("-locked_until").first()
     since = now - LOGIN_WINDOW

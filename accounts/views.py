@@ -161,21 +161,21 @@ def _entry_row(entry: AccessLogEntry) -> list[object]:
         entry.object_id or "",
         entry.person_id or "",
         entry.index_id or "",
-        "ja" if entry.allowed else "nei",
+        _("ja") if entry.allowed else _("nei"),
     ]
 
 
 ACCESS_LOG_CSV_HEADER = [
-    "Tidspunkt",
-    "Brukernavn",
-    "Rolle",
-    "Kommune",
-    "Handling",
-    "Objekttype",
-    "Objekt-id",
-    "Person-id",
-    "Indeks-id",
-    "Tillatt",
+    gettext_lazy("Tidspunkt"),
+    gettext_lazy("Brukernavn"),
+    gettext_lazy("Rolle"),
+    gettext_lazy("Kommune"),
+    gettext_lazy("Handling"),
+    gettext_lazy("Objekttype"),
+    gettext_lazy("Objekt-id"),
+    gettext_lazy("Person-id"),
+    gettext_lazy("Indeks-id"),
+    gettext_lazy("Tillatt"),
 ]
 
 

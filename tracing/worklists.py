@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ObjectType
 from tracing.access import IndexRow
@@ -25,15 +26,17 @@ SELF_REGISTERED = "selvregistrerte"
 @dataclass(frozen=True)
 class Worklist:
     slug: str
-    title: str
+    title: str  # lazily translated
     default_sort: str
     default_descending: bool
     show_status_filter: bool
 
 
 WORKLISTS = {
-    TODAY: Worklist(TODAY, "Indeksoppfølging i dag", "oppfolging", False, False),
-    SELF_REGISTERED: Worklist(SELF_REGISTERED, "Selvregistrerte personer", "opprettet", True, True),
+    TODAY: Worklist(TODAY, _("Indeksoppfølging i dag"), "oppfolging", False, False),
+    SELF_REGISTERED: Worklist(
+        SELF_REGISTERED, _("Selvregistrerte personer"), "opprettet", True, True
+    ),
 }
 
 
@@ -54,30 +57,35 @@ def _period(start: datetime.date | None, end: datetime.date | None) -> str:
 @dataclass(frozen=True)
 class Column:
     key: str
-    label: str
+    label: str  # lazily translated
     order_by: tuple[str, ...]  # empty: not sortable
     value: Callable[[Index], str]
 
 
 _COLUMN_LIST = [
-    Column("navn", "Navn", ("person__last_name", "person__first_name"), lambda i: ""),
+    Column("navn", _("Navn"), ("person__last_name", "person__first_name"), lambda i: ""),
     Column(
-        "fodselsdato", "Fødselsdato", ("person__birth_date",), lambda i: _date(i.person.birth_date)
+        "fodselsdato",
+        _("Fødselsdato"),
+        ("person__birth_date",),
+        lambda i: _date(i.person.birth_date),
     ),
-    Column("fodselsnummer", "Fødselsnummer", (), lambda i: i.fnr),
-    Column("kommune", "Kommune", ("municipality__name_norwegian",), lambda i: i.municipality.name),
-    Column("status", "Status", ("status",), lambda i: i.get_status_display()),
-    Column("opprettet", "Opprettet", ("opened_at",), lambda i: _moment(i.opened_at)),
-    Column("oppfolging", "Oppfølging", ("follow_up_on",), lambda i: _date(i.follow_up_on)),
+    Column("fodselsnummer", _("Fødselsnummer"), (), lambda i: i.fnr),
+    Column(
+        "kommune", _("Kommune"), ("municipality__name_norwegian",), lambda i: i.municipality.name
+    ),
+    Column("status", _("Status"), ("status",), lambda i: i.get_status_display()),
+    Column("opprettet", _("Opprettet"), ("opened_at",), lambda i: _moment(i.opened_at)),
+    Column("oppfolging", _("Oppfølging"), ("follow_up_on",), lambda i: _date(i.follow_up_on)),
     Column(
         "provedato",
-        "Prøvedato",
+        _("Prøvedato"),
         ("test_date_from",),
         lambda i: _period(i.test_date_from, i.test_date_to),
     ),
     Column(
         "symptomstart",
-        "Symptomstart",
+        _("Symptomstart"),
         ("symptom_onset_from",),
         lambda i: (
             "Ingen symptomer"
@@ -88,19 +96,19 @@ _COLUMN_LIST = [
     # I-3: "JA" for self-registered, blank otherwise.
     Column(
         "selvregistrert",
-        "Selvregistrert",
+        _("Selvregistrert"),
         ("self_registered",),
         lambda i: "JA" if i.self_registered else "",
     ),
     Column(
         "registrert_av",
-        "Registrert av",
+        _("Registrert av"),
         ("registered_by_kind",),
         lambda i: RegisteredByKind(i.registered_by_kind).label if i.registered_by_kind else "",
     ),
-    Column("telefon", "Telefon", (), lambda i: i.person.phone),
-    Column("arbeidssted", "Arbeidssted eller skole", (), lambda i: i.workplace_or_school),
-    Column("duplikatregel", "Duplikatregel", ("duplicate_rule",), lambda i: i.duplicate_rule),
+    Column("telefon", _("Telefon"), (), lambda i: i.person.phone),
+    Column("arbeidssted", _("Arbeidssted eller skole"), (), lambda i: i.workplace_or_school),
+    Column("duplikatregel", _("Duplikatregel"), ("duplicate_rule",), lambda i: i.duplicate_rule),
 ]
 COLUMNS: dict[str, Column] = {c.key: c for c in _COLUMN_LIST}
 # The name links to the index page, so it is always shown.

@@ -152,3 +152,10 @@ def test_access_log_write_appends_one_row_per_record():
         ],
     )
     assert AccessLogEntry.objects.filter(user=user, username=user.username).count() == 250
+
+
+def test_old_failures_are_pruned():
+    now = timezone.now()
+    for step in range(3):
+        login_failure_record(username="kari", now=now + datetime.timedelta(minutes=20 * step))
+    assert LoginFailure.objects.filter(username="kari").count() == 1
