@@ -3,8 +3,6 @@
 its pages."""
 
 import datetime
-import json
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -13,6 +11,7 @@ from django.utils import timezone
 
 from municipalities.services import municipality_set_status
 from selfreg.session import citizen_login
+from tests.e2e.support import START, axe_violations, context_new, fits_width
 from tests.factories import (
     SyntheticKrrEntryFactory,
     SyntheticPersonFactory,
@@ -21,33 +20,6 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
-START = "/innlogget/smitte-selvregistrering/hjemmetest"
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
-    # still synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -59,12 +31,16 @@ def family(db):
     return parent
 
 
-def logged_in_context(browser, live_server, pid: str, **options):
+def logged_in_context(browser, live_server, pid: str, viewport=None, **options):
+    """A context whose session cookie is a citizen's session, planted without the OIDC login
+    (the login itself is walked in test_selfreg_journey.py)."""
     session = SessionStore()
     session.create()
     citizen_login(session, pid=pid)
     session.save()
-    context = browser.new_context(**options)
+    context = context_new(
+        browser, live_server.url, viewport or {"width": 1280, "height": 720}, **options
+    )
     context.add_cookies(
         [
             {
@@ -75,10 +51,6 @@ def logged_in_context(browser, live_server, pid: str, **options):
         ]
     )
     return context
-
-
-def fits_width(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 @pytest.mark.parametrize("who", ["Meg selv", "Ola Nordmann"])
@@ -129,17 +101,11 @@ def test_errors_without_javascript_keep_what_was_typed(browser, live_server, fam
     context.close()
 
 
-def axe_violations(page) -> list[dict]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => JSON.stringify((await axe.run(document)).violations)")
-    return [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]} for v in json.loads(result)]
-
-
 @pytest.mark.parametrize("width", [320, 1280])
 def test_axe_finds_no_violations_on_portal_pages(browser, live_server, family, width):
-    # bypass_csp only lets the test inject axe-core; the pages themselves have no scripts.
+    # axe-core comes from the site's own origin (tests/e2e/support.py): the CSP stays on.
     context = logged_in_context(
-        browser, live_server, family.fnr, bypass_csp=True, viewport={"width": width, "height": 800}
+        browser, live_server, family.fnr, viewport={"width": width, "height": 800}
     )
     page = context.new_page()
     pages = {}

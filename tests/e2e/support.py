@@ -1,0 +1,129 @@
+"""Helpers shared by the browser tests: one page at one viewport, and the checks every citizen
+page gets (axe-core, no horizontal scroll on a phone, no CSP violation, a screenshot).
+
+axe-core is injected as a script from this site's own origin (a Playwright route answers
+/__e2e__/axe.min.js with node_modules/axe-core/axe.min.js), so the pages keep their strict
+Content-Security-Policy (script-src 'self') during the whole test: `add_script_tag(path=...)`
+inlines the script and the CSP blocks it, and `bypass_csp=True` would hide a page that breaks
+under its own policy.
+"""
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+AXE_PATH = "/__e2e__/axe.min.js"
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "e2e"
+START = "/innlogget/smitte-selvregistrering/hjemmetest"
+BLOCKING_IMPACTS = frozenset({"serious", "critical"})
+# Widths at which the page must not scroll sideways (phones).
+PHONE_MAX_WIDTH = 375
+
+
+@dataclass(frozen=True)
+class Viewport:
+    name: str
+    width: int
+    height: int
+
+    @property
+    def size(self) -> dict[str, int]:
+        return {"width": self.width, "height": self.height}
+
+
+PHONE = Viewport("phone", 375, 812)
+DESKTOP = Viewport("desktop", 1280, 800)
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core's violations on the page as it is now: id, impact, help and the nodes hit."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(url=page.evaluate("location.origin") + AXE_PATH)
+    result = page.evaluate("async () => JSON.stringify((await axe.run(document)).violations)")
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"]],
+        }
+        for v in json.loads(result)
+    ]
+
+
+def fits_width(page) -> bool:
+    """True when nothing makes the page scroll sideways."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+@dataclass
+class Visit:
+    """One browser context and page at one viewport, with the per-page checks."""
+
+    page: object
+    viewport: Viewport
+    csp_errors: list[str] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)
+
+    def check(self, name: str) -> list[dict]:
+        """axe-core (no serious or critical violation), no sideways scroll on a phone, no CSP
+        violation so far; saves a full-page screenshot and axe's findings under test-artifacts/.
+        Returns the findings below serious, for information."""
+        slug = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")
+        directory = ARTIFACTS / self.viewport.name
+        directory.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(directory / f"{slug}.png"), full_page=True)
+        violations = axe_violations(self.page)
+        (directory / f"{slug}.axe.json").write_text(
+            json.dumps({"url": self.page.url, "violations": violations}, indent=1)
+        )
+        blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+        others = [v for v in violations if v["impact"] not in BLOCKING_IMPACTS]
+        where = f"{name} at {self.viewport.width}px ({self.page.url})"
+        assert not blocking, f"{where}: serious/critical axe violations {blocking}; others {others}"
+        if self.viewport.width <= PHONE_MAX_WIDTH:
+            assert fits_width(self.page), f"{where}: the page scrolls sideways"
+        assert not self.csp_errors, f"{where}: Content-Security-Policy violations {self.csp_errors}"
+        self.checked.append(name)
+        return others
+
+
+def context_new(browser, base_url: str, viewport: Viewport | dict, **options):
+    """A browser context on `base_url` that can load axe-core from the site's own origin."""
+    size = viewport.size if isinstance(viewport, Viewport) else viewport
+    options.setdefault("locale", "nb-NO")
+    options.setdefault("timezone_id", "Europe/Oslo")
+    context = browser.new_context(base_url=base_url, viewport=size, **options)
+    context.set_default_timeout(10_000)
+    context.route(
+        f"{base_url}{AXE_PATH}",
+        lambda route: route.fulfill(path=str(AXE), content_type="application/javascript"),
+    )
+    return context
+
+
+def idp_login(visit: Visit, fnr: str, *, check_as: str = "") -> None:
+    """At the test identity provider (O-5): fill "Fødselsnummer" and press "Logg inn"."""
+    from playwright.sync_api import expect
+
+    page = visit.page
+    expect(page).to_have_url(re.compile(r"/testidp/authorize\?"))
+    expect(page.get_by_role("heading", name="Testinnlogging")).to_be_visible()
+    if check_as:
+        visit.check(check_as)
+    page.get_by_label("Fødselsnummer").fill(fnr)
+    page.get_by_role("button", name="Logg inn").click()
