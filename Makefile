@@ -9,12 +9,14 @@ CHROMIUM := /usr/bin/chromium
 VENDOR := static/vendor
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The test identity provider and the OIDC redirect follow the address the server listens on.
+SITE_URL ?= http://$(HOST):$(PORT)
 PYTEST_ARGS ?=
 
 .PHONY: run test lint test-fast bench deps chromium static demo migrate clean
 
 run: deps static migrate demo
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	SITE_URL=$(SITE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: deps static chromium
 	$(VENV)/bin/ruff check .
