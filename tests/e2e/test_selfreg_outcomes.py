@@ -49,26 +49,10 @@ def test_person_with_an_active_index_is_told_already_registered(
 
 
 @VIEWPORTS
-def test_customer_with_selfreg_off_points_to_the_home_page(visit, oidc_live, demo_data, viewport):
-    # Demo: Stavanger is a customer with self-registration switched off (A-1, C-3).
-    browsing = _logged_in_at(visit, viewport, KARI, "1103")
-    page = browsing.page
-    expect(page.get_by_label("Velg kommune")).to_have_value("1103")
-    page.get_by_role("button", name="Neste").click()
-
-    expect(
-        page.get_by_role("heading", name="Stavanger tar ikke imot selvregistrering her")
-    ).to_be_visible()
-    expect(page.get_by_role("main")).to_contain_text("kommunens hjemmeside")
-    expect(page.get_by_role("main")).to_contain_text("Ingenting er registrert.")
-    expect(page.get_by_role("group", name="Hvem har testet positivt?")).to_have_count(0)
-    browsing.check("c3-selfreg-off")
-    assert not Index.objects.filter(self_registered=True).exists()
-
-
-@VIEWPORTS
-def test_old_municipality_number_names_the_new_one(visit, oidc_live, demo_data, viewport):
-    # 3001 was Halden until 2023; Halden is 3101 now (and not a customer: C-3).
+def test_old_number_names_the_new_one_and_no_selfreg_points_to_the_home_page(
+    visit, oidc_live, demo_data, viewport
+):
+    # 3001 was Halden until 2023; Halden is 3101 now.
     browsing = _logged_in_at(visit, viewport, KARI, "3001")
     page = browsing.page
     notice = page.locator("#kommunenummer-notice")
@@ -78,11 +62,24 @@ def test_old_municipality_number_names_the_new_one(visit, oidc_live, demo_data, 
     browsing.check("a4-old-number")
     page.get_by_role("button", name="Neste").click()
 
+    # C-3: Halden is not a customer.
     expect(
         page.get_by_role("heading", name="Halden tar ikke imot selvregistrering her")
     ).to_be_visible()
     expect(page.get_by_role("main")).to_contain_text("kommunens hjemmeside")
+    expect(page.get_by_role("main")).to_contain_text("Ingenting er registrert.")
     browsing.check("c3-not-customer")
+
+    # C-3: Stavanger is a customer with self-registration switched off (demo data, A-1).
+    page.get_by_role("link", name="Velg en annen kommune").click()
+    page.get_by_label("Velg kommune").select_option(label="Stavanger")
+    page.get_by_role("button", name="Neste").click()
+    expect(
+        page.get_by_role("heading", name="Stavanger tar ikke imot selvregistrering her")
+    ).to_be_visible()
+    expect(page.get_by_role("main")).to_contain_text("kommunens hjemmeside")
+    expect(page.get_by_role("group", name="Hvem har testet positivt?")).to_have_count(0)
+    browsing.check("c3-selfreg-off")
     assert not Index.objects.filter(self_registered=True).exists()
 
 
