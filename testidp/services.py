@@ -78,13 +78,30 @@ def _same(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))
 
 
+_LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
+
+
+def _same_host(a, b) -> bool:
+    """The same host and port; the loopback names count as one host, so a developer who opens
+    http://localhost:8000 while the server calls itself at 127.0.0.1 can still log in."""
+    if a.port != b.port:
+        return False
+    if a.hostname in _LOOPBACK_NAMES and b.hostname in _LOOPBACK_NAMES:
+        return True
+    return a.netloc == b.netloc
+
+
 def uri_is_same_origin(uri: str, *, origin: str) -> bool:
     """True for an http(s) URI on this site's origin: the test IdP redirects nowhere else."""
     parts, site = urlsplit(uri), urlsplit(origin)
+    try:
+        same_host = _same_host(parts, site)
+    except ValueError:  # a port that is not a number
+        return False
     return (
         parts.scheme in ("http", "https")
         and parts.scheme == site.scheme
-        and parts.netloc == site.netloc
+        and same_host
         and not parts.fragment
     )
 

@@ -94,6 +94,15 @@ def test_same_origin_means_scheme_host_and_port():
     assert not uri_is_same_origin("http://testserver:8001/a", origin=ORIGIN)
     assert not uri_is_same_origin("http://testserver/a#frag", origin=ORIGIN)
     assert not uri_is_same_origin("javascript:alert(1)", origin=ORIGIN)
+    assert not uri_is_same_origin("http://testserver:x/a", origin=ORIGIN)
+
+
+def test_loopback_names_are_one_host_on_the_same_port():
+    """README users may open localhost while the server calls itself at 127.0.0.1."""
+    assert uri_is_same_origin("http://localhost:8000/cb", origin="http://127.0.0.1:8000")
+    assert uri_is_same_origin("http://127.0.0.1:8000/cb", origin="http://localhost:8000")
+    assert not uri_is_same_origin("http://localhost:8001/cb", origin="http://127.0.0.1:8000")
+    assert not uri_is_same_origin("http://evil.example:8000/cb", origin="http://127.0.0.1:8000")
 
 
 # --- codes --------------------------------------------------------------------------------------
