@@ -155,3 +155,48 @@ class AccessLogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Tilgangsloggen kan ikke slettes.")
+
+
+class ApiToken(models.Model):
+    """A bearer token with which an integration uses the API for one municipality (issue 3
+    item 7, A-2, B-1).
+
+    Only the SHA-256 of the token is stored; the token itself is shown once, when it is made.
+    Each token acts through its own service user, which has the tracer role in the token's
+    municipality only, so the API reaches objects through the same access functions and writes
+    the same access log as the pages (docs/adr/0005-api-tokens.md).
+    """
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    label = models.CharField(max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True)
+    # The first characters of the token, so that an administrator can tell tokens apart.
+    token_prefix = models.CharField(max_length=12)
+    service_user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_token"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(revoked_at__isnull=True) | models.Q(revoked_by__isnull=False),
+                name="api_token_revoked_by_someone",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"API-nøkkel {self.pk} ({self.municipality_id})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

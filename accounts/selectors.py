@@ -10,7 +10,7 @@ from types import MappingProxyType
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
-from accounts.models import AccessLogEntry, Role, StaffRole, WorklistPreference
+from accounts.models import AccessLogEntry, ApiToken, Role, StaffRole, WorklistPreference
 from municipalities.models import Municipality
 from municipalities.selectors import norwegian_sort_key
 
@@ -86,3 +86,10 @@ def access_log_list(
     if person_fnr is not None:
         entries = entries.filter(person_fnr=person_fnr)
     return entries.select_related("municipality").order_by("-at", "-id")
+
+
+def api_token_list(*, municipality_number: str) -> QuerySet[ApiToken]:
+    """The municipality's API tokens, newest first, with who made and revoked them."""
+    return ApiToken.objects.filter(municipality_id=municipality_number).select_related(
+        "created_by", "revoked_by", "service_user"
+    )

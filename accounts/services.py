@@ -2,6 +2,9 @@
 access log (B-4). Each service raises AccountsError for input the rules do not allow."""
 
 import datetime
+import hashlib
+import hmac
+import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -14,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import (
     AccessLogEntry,
+    ApiToken,
     LoginFailure,
     LoginLockout,
     Role,
@@ -78,6 +82,9 @@ def staff_create_or_extend(
     if role not in Role.values:
         raise AccountsError(f"Ukjent rolle: {role!r}. Bruk {' eller '.join(Role.values)}.")
     numbers = _municipality_numbers_checked(municipality_numbers)
+    if ApiToken.objects.filter(service_user__username=username).exists():
+        # An API token's service user must never get a password or more roles.
+        raise AccountsError(f"{username} er en tjenestebruker for en API-nøkkel.")
     user_model = get_user_model()
     user = user_model.objects.select_for_update().filter(username=username).first()
     created = user is None
@@ -201,3 +208,104 @@ def access_log_write(
         ],
         batch_size=500,
     )
+
+
+API_TOKEN_PREFIX = "smt_"  # noqa: S105 (a visible prefix, not a secret)
+_API_TOKEN_MAX_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class CreatedApiToken:
+    token: ApiToken
+    secret: str  # the bearer token itself: shown once, never stored
+
+
+def _api_token_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(
+    *, municipality_number: str, label: str, created_by: AbstractBaseUser
+) -> CreatedApiToken:
+    """A new API token for one municipality, with its own service user (ADR 0005).
+
+    The token is 32 random bytes from `secrets`; only its SHA-256 is stored. The service user
+    has no usable password and only the tracer role in this municipality, so everything the
+    API reads goes through tracing.access and lands in the access log under its name (B-4).
+    """
+    label = " ".join((label or "").split())
+    if not label:
+        raise AccountsError("Gi API-nøkkelen et navn, f.eks. navnet på fagsystemet.")
+    if len(label) > ApiToken._meta.get_field("label").max_length:
+        raise AccountsError("Navnet er for langt (høyst 100 tegn).")
+    lookup = municipality_lookup_number(number=municipality_number)
+    if not lookup.is_current:
+        raise AccountsError(f"Ukjent kommunenummer: {municipality_number!r}")
+    secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    user_model = get_user_model()
+    service_user = user_model(
+        username=f"api-{lookup.number}-{secrets.token_hex(4)}",
+        first_name="API",
+        last_name=label[:150],
+        is_staff=False,
+        is_superuser=False,
+    )
+    service_user.set_unusable_password()
+    service_user.save()
+    StaffRole.objects.create(user=service_user, municipality_id=lookup.number, role=Role.TRACER)
+    token = ApiToken.objects.create(
+        municipality_id=lookup.number,
+        label=label,
+        token_hash=_api_token_hash(secret),
+        token_prefix=secret[: len(API_TOKEN_PREFIX) + 4],
+        service_user=service_user,
+        created_by=created_by,
+    )
+    return CreatedApiToken(token=token, secret=secret)
+
+
+@transaction.atomic
+def api_token_revoke(
+    *, token_id: int, municipality_number: str, revoked_by: AbstractBaseUser
+) -> ApiToken:
+    """Revoke a token of this municipality; it is refused from the next request on. Its
+    service user is deactivated too, so it has no role left anywhere."""
+    token = (
+        ApiToken.objects.select_for_update()
+        .select_related("service_user")
+        .filter(pk=token_id, municipality_id=municipality_number)
+        .first()
+    )
+    if token is None:
+        raise AccountsError("Fant ingen slik API-nøkkel for kommunen.")
+    if token.revoked_at is not None:
+        return token
+    token.revoked_at = timezone.now()
+    token.revoked_by = revoked_by
+    token.save(update_fields=["revoked_at", "revoked_by"])
+    token.service_user.is_active = False
+    token.service_user.save(update_fields=["is_active"])
+    user_roles_forget(token.service_user)
+    return token
+
+
+def api_token_authenticate(*, secret: str, now: datetime.datetime | None = None) -> ApiToken | None:
+    """The active token with this secret (with its service user and municipality), or None.
+
+    Looked up by its hash (unique index), then compared in constant time. Records when it was
+    last used.
+    """
+    if not secret or len(secret) > _API_TOKEN_MAX_LENGTH or not secret.isascii():
+        return None
+    digest = _api_token_hash(secret)
+    token = (
+        ApiToken.objects.select_related("service_user", "municipality")
+        .filter(token_hash=digest, revoked_at__isnull=True, service_user__is_active=True)
+        .first()
+    )
+    if token is None or not hmac.compare_digest(token.token_hash, digest):
+        return None
+    token.last_used_at = now or timezone.now()
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=token.last_used_at)
+    return token

@@ -2,7 +2,12 @@
 
 from dataclasses import dataclass, field
 
-from municipalities.models import FormerMunicipalityNumber, Municipality, PostalCode
+from municipalities.models import (
+    FormerMunicipalityNumber,
+    Municipality,
+    MunicipalityStatusChange,
+    PostalCode,
+)
 
 # Norwegian alphabetical order puts Æ, Ø, Å after Z.
 _NORWEGIAN_ORDER = str.maketrans({"Æ": "{", "æ": "{", "Ø": "|", "ø": "|", "Å": "}", "å": "}"})
@@ -64,3 +69,13 @@ def postal_place(*, code: str) -> str:
     """Bring's post town for a postal code, or '' when unknown."""
     postal = PostalCode.objects.filter(code=code).only("place").first()
     return postal.place if postal else ""
+
+
+def municipality_status_changes(*, number: str, limit: int = 20) -> list[MunicipalityStatusChange]:
+    """The latest switches of customer status and self-registration, newest first, with who
+    made them (A-1: every switch is logged)."""
+    return list(
+        MunicipalityStatusChange.objects.filter(municipality_id=number)
+        .select_related("changed_by")
+        .order_by("-changed_at", "-id")[:limit]
+    )

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "tracing",
     "selfreg",
     "accounts",
+    "administration",
+    "api",
     "testidp",
     "demo",
 ]

@@ -2,11 +2,15 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from api.main import api
+
 urlpatterns = [
     path("", include("selfreg.urls")),
     path("django-admin/", admin.site.urls),
     path("smittesporing/", include("accounts.urls")),
     path("smittesporing/", include("tracing.urls")),
+    path("forvaltning/", include("administration.urls")),
+    path("api/v1/", api.urls),
 ]
 
 if settings.TEST_IDP_ENABLED:

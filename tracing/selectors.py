@@ -1,8 +1,9 @@
 """Reads of the tracing system used by registration and by the portal."""
 
 import datetime
+from collections.abc import Collection
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 
 from tracing.models import CloseContact, Index, Person
 from tracing.rules import Candidate, CandidateKind
@@ -53,3 +54,19 @@ def index_is_registered_recently(*, fnr: str, now: datetime.datetime) -> bool:
     return Index.objects.filter(
         fnr=fnr, status=Index.Status.ACTIVE
     ).exists() or index_self_registered_recently(fnr=fnr, now=now)
+
+
+def index_list(
+    *,
+    municipality_numbers: Collection[str],
+    status: str = "",
+    self_registered: bool | None = None,
+) -> QuerySet[Index]:
+    """Indexes of the given municipalities only (B-1), newest first, with their persons; for
+    the integration API's list. The caller logs the rows it shows (B-4)."""
+    indexes = Index.objects.filter(municipality_id__in=list(municipality_numbers))
+    if status:
+        indexes = indexes.filter(status=status)
+    if self_registered is not None:
+        indexes = indexes.filter(self_registered=self_registered)
+    return indexes.select_related("person").order_by("-opened_at", "-pk")

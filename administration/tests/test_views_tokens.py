@@ -1,0 +1,113 @@
+"""API tokens on the administration page (issue 3 item 7): made with a name, shown once,
+stored hashed, listed with last use, revocable; only for the administrator's municipalities."""
+
+import hashlib
+import re
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import ApiToken
+from accounts.services import api_token_authenticate, api_token_create
+from tests.factories import StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+CREATE = "/forvaltning/0301/api-nokler/"
+
+
+def _shown_secret(html: str) -> str | None:
+    found = re.search(r'id="new-token"[^>]*value="([^"]+)"', html)
+    return found.group(1) if found else None
+
+
+def test_a_new_token_is_shown_once_and_stored_hashed(staff_client):
+    client = staff_client(admin_in=["0301"])
+    response = client.post(CREATE, {"label": "Fagsystem X"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    secret = _shown_secret(html)
+    assert secret and secret.startswith("smt_")
+    assert "vises bare denne ene gangen" in html
+    token = ApiToken.objects.get()
+    assert (token.label, token.municipality_id, token.created_by) == (
+        "Fagsystem X",
+        "0301",
+        client.staff_user,
+    )
+    assert token.token_hash == hashlib.sha256(secret.encode()).hexdigest()
+    assert api_token_authenticate(secret=secret) == token
+    # Never again: not on the page, not in the session.
+    later = client.get("/forvaltning/0301/").content.decode()
+    assert secret not in later
+    assert _shown_secret(later) is None
+    assert "Fagsystem X" in later
+    assert token.token_prefix in later
+    assert secret not in str(dict(client.session))
+
+
+def test_a_token_needs_a_name(staff_client):
+    client = staff_client(admin_in=["0301"])
+    response = client.post(CREATE, {"label": "  "})
+    assert response.status_code == 400
+    assert 'aria-invalid="true"' in response.content.decode()
+    assert not ApiToken.objects.exists()
+
+
+def test_the_list_shows_service_user_and_last_use(staff_client):
+    client = staff_client(admin_in=["0301"])
+    created = api_token_create(
+        municipality_number="0301", label="Fagsystem", created_by=client.staff_user
+    )
+    html = client.get("/forvaltning/0301/").content.decode()
+    assert created.token.service_user.username in html
+    api_token_authenticate(secret=created.secret)
+    used = ApiToken.objects.get(pk=created.token.pk).last_used_at
+    html = client.get("/forvaltning/0301/").content.decode()
+    assert timezone.localtime(used).strftime("%d.%m.%Y %H:%M") in html
+
+
+def test_revoking_a_token_refuses_it_at_once(staff_client):
+    client = staff_client(admin_in=["0301"])
+    created = api_token_create(
+        municipality_number="0301", label="Fagsystem", created_by=client.staff_user
+    )
+    url = f"/forvaltning/0301/api-nokler/{created.token.pk}/tilbakekall/"
+    assert client.get(url).status_code == 405
+    response = client.post(url, follow=True)
+    assert "er tilbakekalt" in response.content.decode()
+    token = ApiToken.objects.get(pk=created.token.pk)
+    assert (token.revoked_by, token.is_active) == (client.staff_user, False)
+    assert api_token_authenticate(secret=created.secret) is None
+    html = client.get("/forvaltning/0301/").content.decode()
+    assert "Tilbakekalt" in html
+
+
+@pytest.mark.parametrize("persona", ["admin_oslo", "admin_oslo_and_bergen"])
+def test_another_municipalitys_token_cannot_be_revoked(staff_client, persona):
+    bergen = api_token_create(
+        municipality_number="4601", label="Bergen", created_by=StaffFactory(admin_in=["4601"])
+    )
+    admin_in = ["0301", "4601"] if persona == "admin_oslo_and_bergen" else ["0301"]
+    client = staff_client(admin_in=admin_in)
+    # Through Oslo's page, whatever the user may do in Bergen.
+    response = client.post(f"/forvaltning/0301/api-nokler/{bergen.token.pk}/tilbakekall/")
+    assert response.status_code == 404
+    if persona == "admin_oslo":
+        direct = client.post(f"/forvaltning/4601/api-nokler/{bergen.token.pk}/tilbakekall/")
+        assert direct.status_code == 404
+    assert ApiToken.objects.get(pk=bergen.token.pk).is_active
+    assert api_token_authenticate(secret=bergen.secret) is not None
+
+
+def test_a_missing_token_is_404(staff_client):
+    client = staff_client(admin_in=["0301"])
+    assert client.post("/forvaltning/0301/api-nokler/987654/tilbakekall/").status_code == 404
+
+
+def test_another_municipalitys_tokens_are_not_listed(staff_client):
+    api_token_create(
+        municipality_number="4601", label="Bergens fagsystem", created_by=StaffFactory()
+    )
+    client = staff_client(admin_in=["0301"])
+    assert "Bergens fagsystem" not in client.get("/forvaltning/0301/").content.decode()

@@ -1,0 +1,185 @@
+"""Forvaltning at /forvaltning/ (A-1…A-3): a municipality's status, the self-registration
+switch, the link to publish, and the integration's API tokens.
+
+Every view is for administrators (admin_required) and reaches the municipality only through
+administration.access (A-2); every change goes through a service that logs who made it.
+"""
+
+import logging
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.decorators import admin_required
+from accounts.models import Role
+from accounts.selectors import api_token_list, user_municipalities
+from accounts.services import AccountsError, api_token_create, api_token_revoke
+from administration.access import municipality_get_for_admin
+from administration.forms import ApiTokenForm, SelfregSwitchForm
+from municipalities.models import Municipality
+from municipalities.selectors import municipality_status_changes
+from municipalities.services import MunicipalityError, municipality_set_status
+
+logger = logging.getLogger(__name__)
+
+SOURCE = "admin-page"
+SOURCES = {
+    SOURCE: gettext_lazy("Forvaltningssiden"),
+    "command": gettext_lazy("Driftskommando"),
+    "demo-data": gettext_lazy("Demodata"),
+}
+
+
+def publish_link(request: HttpRequest, number: str) -> str:
+    """A-3: the link the municipality publishes on its home page, with its number filled in.
+
+    SITE_URL is the public address; without it, the address this page was asked for.
+    """
+    base = settings.SITE_URL or request.build_absolute_uri("/").rstrip("/")
+    return f"{base}{reverse('selfreg:start')}?{urlencode({'kommunenummer': number})}"
+
+
+def _render(
+    request: HttpRequest,
+    municipality: Municipality,
+    *,
+    token_form: ApiTokenForm | None = None,
+    created=None,
+    status: int = 200,
+) -> HttpResponse:
+    changes = [
+        {"change": change, "source": SOURCES.get(change.source, change.source)}
+        for change in municipality_status_changes(number=municipality.number, limit=10)
+    ]
+    return render(
+        request,
+        "administration/municipality.html",
+        {
+            "nav": "forvaltning",
+            "municipality": municipality,
+            "publish_link": publish_link(request, municipality.number),
+            "changes": changes,
+            "tokens": list(api_token_list(municipality_number=municipality.number)),
+            "token_form": token_form or ApiTokenForm(),
+            "created": created,
+            "several": len(user_municipalities(user=request.user, role=Role.ADMIN)) > 1,
+        },
+        status=status,
+    )
+
+
+@admin_required
+@require_GET
+def home_view(request: HttpRequest) -> HttpResponse:
+    """The administrator's municipalities; with only one, straight to it."""
+    municipalities = user_municipalities(user=request.user, role=Role.ADMIN)
+    if len(municipalities) == 1:
+        return redirect("administration:municipality", number=municipalities[0].number)
+    return render(
+        request,
+        "administration/home.html",
+        {"nav": "forvaltning", "municipalities": municipalities},
+    )
+
+
+@admin_required
+@require_GET
+def municipality_view(request: HttpRequest, number: str) -> HttpResponse:
+    """A-1, A-3: status, the switch, the link to publish, recent switches, API tokens."""
+    municipality = municipality_get_for_admin(user=request.user, number=number)
+    return _render(request, municipality)
+
+
+@admin_required
+@require_POST
+def selfreg_switch_view(request: HttpRequest, number: str) -> HttpResponse:
+    """A-1: "Ta i bruk selvregistrering" and back off, logged with who and when."""
+    municipality = municipality_get_for_admin(user=request.user, number=number)
+    form = SelfregSwitchForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Ukjent valg. Bruk knappene på siden."))
+        return redirect("administration:municipality", number=municipality.number)
+    try:
+        municipality = municipality_set_status(
+            number=municipality.number,
+            selfreg_enabled=form.enable,
+            changed_by=request.user,
+            source=SOURCE,
+        )
+    except MunicipalityError as exc:
+        messages.error(request, str(exc))
+    else:
+        logger.info(
+            "selfreg switched municipality=%s enabled=%s by user_id=%s",
+            municipality.number,
+            municipality.selfreg_enabled,
+            request.user.pk,
+        )
+        if municipality.selfreg_enabled:
+            messages.success(
+                request,
+                _("Selvregistrering er tatt i bruk. Publiser lenken på kommunens hjemmeside."),
+            )
+        else:
+            messages.success(request, _("Selvregistrering er slått av."))
+    return redirect("administration:municipality", number=municipality.number)
+
+
+@admin_required
+@require_POST
+def api_token_create_view(request: HttpRequest, number: str) -> HttpResponse:
+    """A new API token, shown on this one answer only (it is stored hashed, ADR 0005).
+
+    Rendered directly rather than redirected, so that the token never passes through the
+    session or a message store.
+    """
+    municipality = municipality_get_for_admin(user=request.user, number=number)
+    form = ApiTokenForm(request.POST)
+    if form.is_valid():
+        try:
+            created = api_token_create(
+                municipality_number=municipality.number,
+                label=form.cleaned_data["label"],
+                created_by=request.user,
+            )
+        except AccountsError as exc:
+            form.add_error("label", str(exc))
+        else:
+            logger.info(
+                "api token created id=%s municipality=%s by user_id=%s",
+                created.token.pk,
+                municipality.number,
+                request.user.pk,
+            )
+            return _render(request, municipality, created=created)
+    return _render(request, municipality, token_form=form, status=400)
+
+
+@admin_required
+@require_POST
+def api_token_revoke_view(request: HttpRequest, number: str, token_id: int) -> HttpResponse:
+    """Revoke a token of this municipality; another municipality's token answers 404 (A-2)."""
+    municipality = municipality_get_for_admin(user=request.user, number=number)
+    try:
+        token = api_token_revoke(
+            token_id=token_id, municipality_number=municipality.number, revoked_by=request.user
+        )
+    except AccountsError as exc:
+        raise Http404 from exc
+    logger.info(
+        "api token revoked id=%s municipality=%s by user_id=%s",
+        token.pk,
+        municipality.number,
+        request.user.pk,
+    )
+    messages.success(
+        request, _("API-nøkkelen «%(label)s» er tilbakekalt.") % {"label": token.label}
+    )
+    return redirect("administration:municipality", number=municipality.number)
