@@ -85,7 +85,8 @@ _PERSON_FIELDS = (
     "phone",
     "email",
 )
-_INDEX_FIELDS = (
+# The index fields of a registration (C-7, I-5), as named on both Registration and Index.
+INDEX_FIELDS = (
     "workplace_or_school",
     "test_date_from",
     "test_date_to",
@@ -194,7 +195,7 @@ def index_register(
                 duplicate_rule=decision.rule,
                 duplicate_candidates=[{**asdict(c), "kind": str(c.kind)} for c in candidates],
                 converted_from_contact=contact,
-                **{name: getattr(registration, name) for name in _INDEX_FIELDS},
+                **{name: getattr(registration, name) for name in INDEX_FIELDS},
             )
             if self_registered:
                 _write_selfreg_notes(

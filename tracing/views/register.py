@@ -21,24 +21,13 @@ from tracing.forms import IndexRegisterForm
 from tracing.lookup import person_details_lookup
 from tracing.models import RegisteredByKind
 from tracing.services import (
+    INDEX_FIELDS,
     AlreadyRegistered,
     RegisteredBy,
     Registration,
     RegistrationResult,
     TracingError,
     index_register,
-)
-
-_INDEX_FIELDS = (
-    "workplace_or_school",
-    "test_date_from",
-    "test_date_to",
-    "no_symptoms",
-    "symptom_onset_from",
-    "symptom_onset_to",
-    "infection_place",
-    "infection_place_description",
-    "risk_group",
 )
 
 
@@ -58,7 +47,7 @@ def _register(request: HttpRequest, form: IndexRegisterForm) -> RegistrationResu
             "phone": data["phone"] or details.phone,
             "email": data["email"] or details.email,
         },
-        **{name: data[name] for name in _INDEX_FIELDS},
+        **{name: data[name] for name in INDEX_FIELDS},
     )
     try:
         return index_register(
