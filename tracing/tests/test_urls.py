@@ -1,10 +1,12 @@
-"""Route audits for the back office (B-1, B-4).
+"""Route audits for the back office (B-1, B-4; S1, S2).
 
-1. Every URL pattern under /smittesporing/ is wrapped by a guard from accounts.decorators (the
+1. S2 (back office part; the project-wide audit is smittesporing/tests/test_routes.py): every
+   URL pattern under /smittesporing/ is wrapped by a guard from accounts.decorators (the
    wrapper carries `staff_guard`); only the login and logout pages are public.
-2. Every object URL, tried by a tracer of another municipality, answers 404 (or 405 for a
+2. S1: every object URL, tried by a tracer of another municipality, answers 404 (or 405 for a
    method the route does not take, the same for any id) with no trace of the object in the
-   body, and writes exactly one denied access-log entry.
+   body, and writes exactly one denied access-log entry. The API's side of S1 is in
+   api/tests/test_s1_cross_municipality.py.
 """
 
 import re
@@ -37,8 +39,12 @@ def test_there_are_backoffice_routes_to_audit():
     assert {"tracing:worklist", "tracing:index", "accounts:login", "accounts:access_log"} <= names
 
 
-@pytest.mark.parametrize(("route", "name", "callback"), _backoffice_routes(), ids=lambda v: str(v))
-def test_every_backoffice_view_is_guarded(route, name, callback):
+@pytest.mark.parametrize(
+    ("route", "name", "callback"),
+    # Stable ids (the route), never an object's repr with its memory address (pytest-xdist).
+    [pytest.param(*r, id=r[0]) for r in _backoffice_routes()],
+)
+def test_s2_every_backoffice_view_is_guarded(route, name, callback):
     guard = getattr(callback, "staff_guard", None)
     if name in PUBLIC:
         assert guard == "public", f"{name} should be marked public_view"
@@ -48,7 +54,7 @@ def test_every_backoffice_view_is_guarded(route, name, callback):
         )
 
 
-def test_no_route_takes_a_fodselsnummer():
+def test_s2_no_backoffice_route_takes_a_fodselsnummer():
     for route, name, _ in _backoffice_routes():
         assert "fnr" not in route and "foedselsnummer" not in route, name
 
@@ -84,7 +90,7 @@ def bergen():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", ["tracer_oslo", "tracer_oslo_admin_bergen"])
-def test_matrix_another_municipalitys_objects_answer_404(staff_client, bergen, persona):
+def test_s1_matrix_another_municipalitys_objects_answer_404(staff_client, bergen, persona):
     admin_in = ["4601"] if persona == "tracer_oslo_admin_bergen" else []
     client = staff_client(tracer_in=["0301"], admin_in=admin_in)
     index, contact = bergen["index"], bergen["contact"]
@@ -133,7 +139,7 @@ def test_matrix_another_municipalitys_objects_answer_404(staff_client, bergen, p
 
 
 @pytest.mark.django_db
-def test_matrix_missing_objects_answer_like_foreign_ones(staff_client, bergen):
+def test_s1_matrix_missing_objects_answer_like_foreign_ones(staff_client, bergen):
     client = staff_client(tracer_in=["0301"])
     foreign = client.get(f"/smittesporing/indeks/{bergen['index'].pk}/")
     missing = client.get("/smittesporing/indeks/987654321/")
