@@ -13,6 +13,18 @@ def _reference_data(request):
         load_reference_data()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty local-memory cache: rate-limit counters (S9) of earlier
+    tests, all made from 127.0.0.1, must not spill over. A shared cache (REDIS_URL) is never
+    flushed by the suite."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
+
+
 def _is_postgres() -> bool:
     from django.db import connection
 

@@ -32,6 +32,7 @@ from accounts.services import (
     login_is_locked,
     login_success_record,
 )
+from smittesporing.ratelimit import by_client, by_posted_username, rate_limited
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ def _safe_next(request: HttpRequest) -> str | None:
 @sensitive_post_parameters("password")
 @never_cache
 @require_http_methods(["GET", "POST"])
+@rate_limited(by_client("staff_login_client"), by_posted_username("staff_login_username"))  # S9
 def login_view(request: HttpRequest) -> HttpResponse:
     """Username and password (argon2), with a lockout per username counted in the database.
 

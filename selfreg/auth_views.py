@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from registers import idporten
 from selfreg.session import citizen_login, citizen_logout, citizen_pid
+from smittesporing.ratelimit import by_client, rate_limited
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +87,7 @@ def _login_failed(
 
 
 @require_GET
+@rate_limited(by_client("citizen_login_client"), methods=("GET",))  # S9
 def login(request: HttpRequest) -> HttpResponse:
     """Start the OIDC login (C-1); ?next= is where to land afterwards (a local path only)."""
     next_path = safe_next(request.GET.get("next"))

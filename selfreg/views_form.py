@@ -28,12 +28,14 @@ from selfreg.views import (
     render_not_in_register,
     render_problem,
 )
+from smittesporing.ratelimit import by_citizen, by_client, rate_limited
 from tracing.notes import oslo_timestamp
 from tracing.selectors import index_is_registered_recently
 from tracing.services import AlreadyRegistered, TracingError
 
 
 @portal_page("GET", "POST")
+@rate_limited(by_client("selfreg_submit_client"), by_citizen("selfreg_submit_person"))  # S9
 def registration_form(request: HttpRequest) -> HttpResponse:
     flow = flow_get(request.session)
     if flow is None:

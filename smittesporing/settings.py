@@ -99,6 +99,29 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# --- Rate limits (S9): "requests/seconds" per window, counted in the cache above (README) ---
+RATE_LIMIT_ENABLED = env_bool("RATE_LIMIT_ENABLED", True)
+RATE_LIMITS = {
+    # GET /innlogget/logg-inn/ per client address
+    "citizen_login_client": env_str("RATE_LIMIT_CITIZEN_LOGIN_CLIENT", "60/600"),
+    # POST of the self-registration form, per client address and per logged-in citizen
+    "selfreg_submit_client": env_str("RATE_LIMIT_SELFREG_SUBMIT_CLIENT", "60/600"),
+    "selfreg_submit_person": env_str("RATE_LIMIT_SELFREG_SUBMIT_PERSON", "20/3600"),
+    # POST of the staff login, per client address and per username tried
+    "staff_login_client": env_str("RATE_LIMIT_STAFF_LOGIN_CLIENT", "30/600"),
+    "staff_login_username": env_str("RATE_LIMIT_STAFF_LOGIN_USERNAME", "10/600"),
+}
+# Behind a reverse proxy every request comes from the proxy's address: name the header the
+# proxy sets to the real client address (e.g. HTTP_X_REAL_IP). Only a header the proxy always
+# overwrites: a client can send any header it likes.
+RATE_LIMIT_CLIENT_IP_HEADER = env_str("RATE_LIMIT_CLIENT_IP_HEADER", "")
+
+# --- Retention (S11): `manage.py retention`, nightly; see smittesporing/retention.py ---
+# Days after an index is closed before it, its notes and close contacts are deleted.
+RETENTION_CLOSED_INDEX_DAYS = env_int("RETENTION_CLOSED_INDEX_DAYS", 180)
+# Days an access-log entry is kept (B-4); longer than the data it is about.
+RETENTION_ACCESS_LOG_DAYS = env_int("RETENTION_ACCESS_LOG_DAYS", 730)
+
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
