@@ -205,7 +205,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # urllib3 logs every request URL at DEBUG, and Folkeregisteret's URL holds the
     # fødselsnummer: never log it, whatever LOG_LEVEL says.
-    "loggers": {"urllib3": {"level": "WARNING"}},
+    "loggers": {
+        "urllib3": {"level": "WARNING"},
+        # Authlib logs the PKCE code_verifier at DEBUG: a secret of the login in progress.
+        "authlib": {"level": "INFO"},
+    },
 }
 
 refuse_insecure_production_settings(globals())

@@ -116,17 +116,63 @@ def test_filters_in_the_page(staff_client):
     IndexFactory(self_registered=False, person__first_name="Laila")
     body = client.get(TODAY_URL, {"selvregistrert": "ja"}).content.decode()
     assert "Selma" in body and "Laila" not in body
-    body = client.get(TODAY_URL, {"navn": "lai"}).content.decode()
+    body = client.post(TODAY_URL, {"navn": "lai"}, follow=True).content.decode()
     assert "Selma" not in body and "Laila" in body
 
 
 def test_name_search_refuses_digits_so_no_fnr_lands_in_a_url(staff_client):
     client = staff_client(tracer_in=[OSLO])
     index = IndexFactory(person__first_name="Kari")
-    body = client.get(TODAY_URL, {"navn": index.fnr}).content.decode()
+    response = client.post(TODAY_URL, {"navn": index.fnr})
+    body = response.content.decode()
+    assert response.status_code == 400
     assert "Fødselsnummer kan ikke brukes i dette søket" in body
     # The bad field is ignored, not used, and the number is not echoed into any link.
     assert all(index.fnr not in href for href in _hrefs(body))
+
+
+def test_s10_the_name_search_is_posted_and_no_name_lands_in_a_url(staff_client):
+    """S10: the filter form is a POST; the list's URL carries a token for the name search,
+    kept in the tracer's session, so the name never reaches a URL, a server log or history."""
+    client = staff_client(tracer_in=[OSLO])
+    IndexFactory(person__first_name="Laila", person__last_name="Aasmundstad")
+    IndexFactory(person__first_name="Selma")
+    response = client.post(TODAY_URL, {"navn": "aasmund", "sorter": "navn", "antall": "25"})
+    assert response.status_code == 302
+    location = response["Location"]
+    assert "aasmund" not in location.lower()
+    assert "navnesok=" in location and "sorter=navn" in location
+    body = client.get(location).content.decode()
+    assert "Laila" in body and "Selma" not in body
+    assert 'value="aasmund"' in body  # the field shows what was searched for
+    assert all("aasmund" not in href.lower() for href in _hrefs(body))
+    # The sort, page and export links carry the token and keep the search.
+    sort_link = re.search(r'<a class="sort-link" href="\?([^"]*)"', body).group(1)
+    assert "navnesok=" in sort_link.replace("&amp;", "&")
+    export = client.get(
+        SELFREG_URL.replace("selvregistrerte", "i-dag") + "eksport/?" + (location.split("?", 1)[1])
+    )
+    csv = b"".join(export.streaming_content).decode()
+    assert "Aasmundstad" in csv and "Selma" not in csv
+
+
+def test_s10_a_name_in_the_query_string_is_ignored(staff_client):
+    client = staff_client(tracer_in=[OSLO])
+    IndexFactory(person__first_name="Laila")
+    IndexFactory(person__first_name="Selma")
+    body = client.get(TODAY_URL, {"navn": "lai"}).content.decode()
+    assert "Laila" in body and "Selma" in body
+
+
+def test_s10_another_sessions_token_finds_nothing(staff_client, client):
+    first = staff_client(tracer_in=[OSLO])
+    IndexFactory(person__first_name="Laila")
+    IndexFactory(person__first_name="Selma")
+    location = first.post(TODAY_URL, {"navn": "lai"})["Location"]
+    first.logout()
+    other = staff_client(tracer_in=[OSLO])
+    body = other.get(location).content.decode()
+    assert "Laila" in body and "Selma" in body
 
 
 def test_no_fnr_in_any_link_of_the_list(staff_client):

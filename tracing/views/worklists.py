@@ -1,5 +1,11 @@
-"""The worklists (B-2, I-2, I-3): page, column chooser and CSV export."""
+"""The worklists (B-2, I-2, I-3): page, column chooser and CSV export.
 
+The filter form is POSTed: the name search must not land in a URL (S10), where proxies,
+server logs and browser history would keep it. The name is kept in the tracer's session under
+a random token, and the list's URL (and its sort, page and export links) carries the token.
+"""
+
+import secrets
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
@@ -7,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.csvexport import csv_response
 from accounts.decorators import staff_required
@@ -36,6 +42,9 @@ from tracing.worklists import (
 )
 
 DESCENDING, ASCENDING = "synkende", "stigende"
+NAME_SEARCHES_KEY = "worklist_name_searches"  # in the session: {token: name}
+NAME_TOKEN_PARAM = "navnesok"  # noqa: S105 (a query parameter's name)
+_NAME_SEARCHES_KEPT = 20
 
 
 def _worklist(slug: str) -> Worklist:
@@ -66,12 +75,41 @@ def _int(value: str | None, default: int) -> int:
         return default
 
 
+def _name_search_get(request: HttpRequest) -> tuple[str, str]:
+    """(token, name) of the name search a list URL refers to; ("", "") if none or unknown."""
+    token = request.GET.get(NAME_TOKEN_PARAM, "")
+    name = (request.session.get(NAME_SEARCHES_KEY) or {}).get(token) if token else None
+    return (token, name) if isinstance(name, str) else ("", "")
+
+
+def _name_search_remember(request: HttpRequest, name: str) -> str:
+    searches = dict(request.session.get(NAME_SEARCHES_KEY) or {})
+    token = secrets.token_urlsafe(9)
+    searches[token] = name
+    request.session[NAME_SEARCHES_KEY] = dict(list(searches.items())[-_NAME_SEARCHES_KEPT:])
+    return token
+
+
+def _filter_data(request: HttpRequest) -> tuple[QueryDict, str]:
+    """The filters this request asks for, and the token of its name search. A `navn` in the
+    query string is ignored: names come only from a POSTed form or the session."""
+    if request.method == "POST":
+        return request.POST, ""
+    data = request.GET.copy()
+    data.pop("navn", None)
+    token, name = _name_search_get(request)
+    if name:
+        data["navn"] = name
+    return data, token
+
+
 def _query(request: HttpRequest, worklist: Worklist) -> _Query:
     user = request.user
     municipalities = user_municipalities(user=user, role=Role.TRACER)
     numbers = frozenset(m.number for m in municipalities)
+    data, name_token = _filter_data(request)
     form = WorklistFilterForm(
-        request.GET, municipalities=municipalities, show_status=worklist.show_status_filter
+        data, municipalities=municipalities, show_status=worklist.show_status_filter
     )
     form.is_valid()  # a bad field is shown with its error; the valid ones still filter
     chosen_number = form.valid_value("kommune") if form.show_municipality else None
@@ -84,26 +122,31 @@ def _query(request: HttpRequest, worklist: Worklist) -> _Query:
         self_registered=self_registered,
         name=form.valid_value("navn") or "",
     )
-    sort = request.GET.get("sorter", "")
+    sort = data.get("sorter", "")
     if not worklist_sortable(sort):
         sort = worklist.default_sort
         descending = worklist.default_descending
     else:
-        descending = request.GET.get("retning") == DESCENDING
+        descending = data.get("retning") == DESCENDING
     indexes = worklist_indexes(
         worklist=worklist.slug, municipality_numbers=numbers, today=timezone.localdate()
     )
     indexes = worklist_sort(
         worklist_filter(indexes, filters=filters), column=sort, descending=descending
     )
-    page_size = _int(request.GET.get("antall"), DEFAULT_PAGE_SIZE)
+    page_size = _int(data.get("antall"), DEFAULT_PAGE_SIZE)
     if page_size not in PAGE_SIZES:
         page_size = DEFAULT_PAGE_SIZE
     columns = worklist_columns(chosen=worklist_columns_get(user=user, worklist=worklist.slug))
     params = {}
     for name in form.fields:
         value = form.valid_value(name)
-        if value not in (None, ""):
+        if name == "navn":
+            if value and not name_token:
+                name_token = _name_search_remember(request, value)
+            if value:
+                params[NAME_TOKEN_PARAM] = name_token
+        elif value not in (None, ""):
             params[name] = value.isoformat() if hasattr(value, "isoformat") else str(value)
     params.update(
         sorter=sort, retning=DESCENDING if descending else ASCENDING, antall=str(page_size)
@@ -147,12 +190,17 @@ def home_view(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def worklist_view(request: HttpRequest, worklist: str) -> HttpResponse:
     """B-2: one page of a worklist. A bounded number of queries whatever the page size: the
     roles, the saved columns, the count, the page (person and municipality joined in) and one
-    INSERT of the access-log entries for the rows shown (B-4)."""
+    INSERT of the access-log entries for the rows shown (B-4).
+
+    POST is the filter form: valid filters redirect to the list's URL (with the name search's
+    token, never the name); a filter with an error is shown at once, with status 400."""
     query = _query(request, _worklist(worklist))
+    if request.method == "POST" and not query.form.errors:
+        return redirect(f"{request.path}?{_querystring(query)}")
     page = Paginator(query.indexes, query.page_size).get_page(request.GET.get("side"))
     indexes: list[Index] = list(page.object_list)
     index_rows_log(user=request.user, rows=index_rows(indexes), action=AccessAction.LIST)
@@ -179,6 +227,7 @@ def worklist_view(request: HttpRequest, worklist: str) -> HttpResponse:
             "required_columns": REQUIRED_COLUMNS,
             "export_query": _querystring(query, antall=None),
         },
+        status=400 if request.method == "POST" else 200,
     )
 
 
