@@ -100,6 +100,7 @@ def test_a_token_without_kid_is_checked_against_the_key_set(provider_key, jwks):
     ],
 )
 def test_a_token_failing_a_claim_check_is_refused(provider_key, jwks, overrides, reason):
+    """S4: the token check itself (end to end in selfreg/tests/test_oidc_negative.py)."""
     with pytest.raises(idporten.LoginRefused) as refused:
         verify(sign(provider_key, claims(**overrides)), jwks)
     assert refused.value.reason == reason
@@ -141,12 +142,14 @@ def test_a_dnummer_is_a_valid_pid(provider_key, jwks):
 
 @pytest.mark.parametrize("acr", ["idporten-loa-substantial", "idporten-loa-low", None])
 def test_a_login_below_level_high_is_refused_with_403(provider_key, jwks, acr):
+    """S4: the token check itself (end to end in selfreg/tests/test_oidc_negative.py)."""
     with pytest.raises(idporten.InsufficientLevel) as refused:
         verify(sign(provider_key, claims(acr=acr)), jwks)
     assert refused.value.status == 403
 
 
 def test_alg_none_is_refused(jwks):
+    """S4: the token check itself (end to end in selfreg/tests/test_oidc_negative.py)."""
     unsigned = f"{_b64({'alg': 'none', 'typ': 'JWT'})}.{_b64(claims())}."
     with pytest.raises(idporten.LoginRefused) as refused:
         verify(unsigned, jwks)
@@ -154,6 +157,7 @@ def test_alg_none_is_refused(jwks):
 
 
 def test_hs256_signed_with_the_public_key_is_refused(jwks):
+    """S4: the token check itself (end to end in selfreg/tests/test_oidc_negative.py)."""
     # The classic confusion attack: HMAC keyed with the RSA public key material.
     public_as_secret = OctKey.import_key(json.dumps(jwks["keys"][0]))
     token = jwt.encode(
@@ -165,12 +169,14 @@ def test_hs256_signed_with_the_public_key_is_refused(jwks):
 
 
 def test_a_token_signed_with_an_unknown_key_is_refused(jwks):
+    """S4: the token check itself (end to end in selfreg/tests/test_oidc_negative.py)."""
     stranger = RSAKey.generate_key(2048, parameters={"kid": "stranger", "alg": "RS256"})
     with pytest.raises(idporten.UnknownSigningKey):
         verify(sign(stranger, claims(), kid="stranger"), jwks)
 
 
 def test_a_token_signed_with_another_key_under_a_known_kid_is_refused(jwks):
+    """S4: the token check itself (end to end in selfreg/tests/test_oidc_negative.py)."""
     impostor = RSAKey.generate_key(2048, parameters={"kid": "provider-1", "alg": "RS256"})
     with pytest.raises(idporten.LoginRefused) as refused:
         verify(sign(impostor, claims()), jwks)
@@ -178,6 +184,7 @@ def test_a_token_signed_with_another_key_under_a_known_kid_is_refused(jwks):
 
 
 def test_a_tampered_payload_is_refused(provider_key, jwks):
+    """S4: the token check itself (end to end in selfreg/tests/test_oidc_negative.py)."""
     header, _, signature = sign(provider_key, claims()).split(".")
     forged = f"{header}.{_b64(claims(pid=new_fnr()))}.{signature}"
     with pytest.raises(idporten.LoginRefused):
@@ -191,6 +198,7 @@ def test_a_malformed_token_is_refused(jwks, token):
 
 
 def test_an_empty_expected_nonce_refuses_everything(provider_key, jwks):
+    """S4: the token check itself (end to end in selfreg/tests/test_oidc_negative.py)."""
     with pytest.raises(idporten.LoginRefused):
         verify(sign(provider_key, claims(nonce="")), jwks, nonce="")
 
@@ -278,6 +286,7 @@ def test_a_silent_provider_times_out(settings):
 def test_a_callback_without_a_known_state_is_refused_before_any_provider_call(
     settings, params, error, reason
 ):
+    """S4: the token check itself (end to end in selfreg/tests/test_oidc_negative.py)."""
     # The provider is unreachable: the state check must come first and refuse on its own.
     settings.OIDC_DISCOVERY_URL = (
         f"http://127.0.0.1:{_closed_port()}/.well-known/openid-configuration"

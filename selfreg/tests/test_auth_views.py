@@ -114,6 +114,7 @@ def _assert_refused(browser, response, status: int = 400) -> None:
 
 
 def test_callback_with_wrong_state_is_refused(browser):
+    """S4: refused with 4xx and no session (see selfreg/tests/test_oidc_negative.py)."""
     callback_url = browser.submit_fnr(browser.start(NEXT), new_fnr())
     query = query_of(callback_url)
     response = browser.get("/innlogget/callback/", params={**query, "state": "forged-state"})
@@ -121,13 +122,14 @@ def test_callback_with_wrong_state_is_refused(browser):
 
 
 def test_callback_without_state_is_refused(browser):
+    """S4: refused with 4xx and no session (see selfreg/tests/test_oidc_negative.py)."""
     callback_url = browser.submit_fnr(browser.start(NEXT), new_fnr())
     response = browser.get("/innlogget/callback/", params={"code": query_of(callback_url)["code"]})
     _assert_refused(browser, response)
 
 
 def test_callback_from_another_browser_is_refused(browser, new_browser):
-    """The state is bound to the session that started the login (login CSRF)."""
+    """S4: the state is bound to the session that started the login (login CSRF)."""
     callback_url = browser.submit_fnr(browser.start(NEXT), new_fnr())
     other = new_browser()
     response = other.get(callback_url)
@@ -135,6 +137,7 @@ def test_callback_from_another_browser_is_refused(browser, new_browser):
 
 
 def test_callback_replayed_after_login_is_refused(browser, new_browser):
+    """S4: refused with 4xx and no session (see selfreg/tests/test_oidc_negative.py)."""
     fnr = new_fnr()
     callback_url = browser.submit_fnr(browser.start(NEXT), fnr)
     assert browser.get(callback_url).status_code == 302
@@ -145,6 +148,7 @@ def test_callback_replayed_after_login_is_refused(browser, new_browser):
 
 
 def test_reused_authorization_code_is_refused(browser, new_browser):
+    """S4: refused with 4xx and no session (see selfreg/tests/test_oidc_negative.py)."""
     first_callback = browser.submit_fnr(browser.start(NEXT), new_fnr())
     assert browser.get(first_callback).status_code == 302
     # A second browser starts its own login (a valid state) and presents the spent code.
@@ -156,6 +160,7 @@ def test_reused_authorization_code_is_refused(browser, new_browser):
 
 
 def test_wrong_pkce_verifier_is_refused(browser):
+    """S4: refused with 4xx and no session (see selfreg/tests/test_oidc_negative.py)."""
     callback_url = browser.submit_fnr(browser.start(NEXT), new_fnr())
     state = query_of(callback_url)["state"]
     session = SessionStore(session_key=browser.session_key)
@@ -169,6 +174,7 @@ def test_wrong_pkce_verifier_is_refused(browser):
 
 
 def test_security_level_substantial_is_refused(browser, monkeypatch):
+    """S4: refused with 4xx and no session (see selfreg/tests/test_oidc_negative.py)."""
     real_claims = testidp_services.id_token_claims
 
     def substantial(**kwargs):
@@ -181,6 +187,7 @@ def test_security_level_substantial_is_refused(browser, monkeypatch):
 
 
 def test_token_without_pid_is_refused(browser, monkeypatch, caplog):
+    """S4: refused with 4xx and no session (see selfreg/tests/test_oidc_negative.py)."""
     real_claims = testidp_services.id_token_claims
 
     def without_pid(**kwargs):
@@ -195,6 +202,7 @@ def test_token_without_pid_is_refused(browser, monkeypatch, caplog):
 
 
 def test_token_with_invalid_pid_is_refused_and_not_logged(browser, monkeypatch, caplog):
+    """S4: refused with 4xx and no session (see selfreg/tests/test_oidc_negative.py)."""
     fnr = new_fnr()
     broken = fnr[:10] + str((int(fnr[10]) + 1) % 10)
     real_claims = testidp_services.id_token_claims

@@ -167,6 +167,7 @@ def test_no_fnr_in_any_url_of_the_flow(citizen_client, parent):
 
 
 def test_c4_municipality_in_the_posted_form_or_url_is_ignored(citizen_client, parent):
+    """S3: a municipality number added to the form or its URL is ignored: the session's is used."""
     selfreg_on("4601")
     client = citizen_client(parent.fnr)
     choose(client, number="0301")
@@ -185,6 +186,7 @@ def test_c3_municipality_switched_off_after_choosing_registers_nothing(citizen_c
 
 
 def test_c4_child_who_moved_after_choosing_is_refused_on_post(citizen_client, parent):
+    """S3: the child is checked against Folkeregisteret again on POST, not trusted from GET."""
     child = synthetic_child_of(parent, birth_date=years_ago(9), first_name="Ola")
     client = citizen_client(parent.fnr)
     choose(client, who="Ola Nordmann")
@@ -195,7 +197,7 @@ def test_c4_child_who_moved_after_choosing_is_refused_on_post(citizen_client, pa
 
 
 def test_c4_another_citizen_cannot_use_this_citizens_choice(citizen_client, parent):
-    """A token lifted from one parent's page, replayed in another citizen's session flow."""
+    """S3: a token lifted from one parent's page, replayed in another citizen's session flow."""
     from selfreg.flow import FLOW_KEY
 
     synthetic_child_of(parent, birth_date=years_ago(9), first_name="Ola")
@@ -234,7 +236,7 @@ def test_receipt_without_a_registration_goes_to_start(citizen_client, parent):
 
 
 def test_c8_a_used_submission_id_cannot_register_another_person(citizen_client, parent):
-    """The submission id names one registration: reused for another person it is refused."""
+    """S3: the submission id names one registration: reused for another person it is refused."""
     from selfreg.flow import FLOW_KEY
     from selfreg.selectors import child_choice_token
 

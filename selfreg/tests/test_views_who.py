@@ -142,6 +142,8 @@ def forged_values(parent, stranger, child_of_other):
 
 
 def test_c4_a_forged_choice_is_refused_and_registers_nothing(citizen_client, parent):
+    """S3: a fødselsnummer, another parent's child token or an unrelated child in `hvem` is
+    refused next to the field; no flow starts, nothing is registered."""
     stranger = SyntheticPersonFactory()
     child_of_other = synthetic_child_of(stranger, birth_date=years_ago(4))
     client = citizen_client(parent.fnr)
@@ -155,6 +157,7 @@ def test_c4_a_forged_choice_is_refused_and_registers_nothing(citizen_client, par
 
 
 def test_c4_a_child_who_has_turned_16_is_refused_on_post(citizen_client, parent):
+    """S3: a once-valid child token is checked against today's register on POST."""
     from selfreg.selectors import child_choice_token
 
     child = synthetic_child_of(parent, birth_date=years_ago(16))
