@@ -10,6 +10,7 @@ import logging
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -112,6 +113,7 @@ def callback(request: HttpRequest) -> HttpResponse:
     except idporten.IdportenError as exc:
         return _login_failed(request, exc, DEFAULT_NEXT)
     citizen_login(request.session, pid=completed.pid, id_token=completed.id_token)
+    rotate_token(request)  # S5: a CSRF token planted before the login is worthless after it
     logger.info("citizen login succeeded")
     return HttpResponseRedirect(safe_next(completed.next_path))
 

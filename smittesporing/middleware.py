@@ -1,8 +1,18 @@
-"""Response headers every page gets."""
+"""Response headers every page gets (S6), and the absolute lifetime of a login (S5)."""
 
+import logging
+import time
 from collections.abc import Callable
 
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY as STAFF_USER_KEY
+from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
+
+from selfreg.session import LOGIN_AT_KEY as CITIZEN_LOGIN_AT_KEY
+from selfreg.session import PID_KEY as CITIZEN_PID_KEY
+
+logger = logging.getLogger(__name__)
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -17,9 +27,15 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
+STAFF_LOGIN_AT_KEY = "staff_login_at"
+
 
 class SecurityHeadersMiddleware:
-    """CSP on every response; no-store on every page, since most pages show personal data."""
+    """CSP on every response; no-store on every page, since most pages show personal data.
+
+    Placed right after Django's SecurityMiddleware, outside everything else, so that error
+    pages made for an exception in another middleware get the headers too.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -27,6 +43,49 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        if not request.path.startswith("/static/"):
+        if not getattr(response, "xframe_options_exempt", False):
+            # Django's XFrameOptionsMiddleware sits inside; this also covers its outside.
+            response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
+        if not request.path.startswith(settings.STATIC_URL):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+def staff_login_stamp(sender, request: HttpRequest, user, **kwargs) -> None:
+    """user_logged_in receiver: every staff login (back office, Django admin, tests'
+    force_login) records when it happened, as citizen_login does for citizens."""
+    request.session[STAFF_LOGIN_AT_KEY] = int(time.time())
+
+
+def login_past_absolute_limit(session: SessionBase, *, now: float) -> bool:
+    """S5: a citizen or staff login older than SESSION_ABSOLUTE_TIMEOUT_SECONDS, or one whose
+    login time is unknown (fail closed)."""
+    limit = settings.SESSION_ABSOLUTE_TIMEOUT_SECONDS
+    for logged_in_key, login_at_key in (
+        (CITIZEN_PID_KEY, CITIZEN_LOGIN_AT_KEY),
+        (STAFF_USER_KEY, STAFF_LOGIN_AT_KEY),
+    ):
+        if session.get(logged_in_key) is None:
+            continue
+        login_at = session.get(login_at_key)
+        if not isinstance(login_at, int | float) or now - login_at > limit:
+            return True
+    return False
+
+
+class SessionLifetimeMiddleware:
+    """S5: ends a login 120 minutes after it began, however active the user has been.
+
+    The idle timeout (30 minutes) is the session's expiry, pushed forward by every request
+    (SESSION_COOKIE_AGE, SESSION_SAVE_EVERY_REQUEST); this bounds the whole login. Goes right
+    after SessionMiddleware, before anything reads the login.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if login_past_absolute_limit(request.session, now=time.time()):
+            request.session.flush()
+            logger.info("session ended: login older than the absolute limit")
+        return self.get_response(request)

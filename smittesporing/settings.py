@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "smittesporing",  # error pages (R3), session lifetime (S5); no models
     "municipalities",
     "registers",
     "tracing",
@@ -49,15 +50,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the rest, so that error pages for a failing middleware get the headers too (S6).
+    "smittesporing.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "smittesporing.middleware.SessionLifetimeMiddleware",  # S5: absolute limit of a login
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "smittesporing.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "smittesporing.urls"
@@ -141,11 +144,14 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_IDLE_TIMEOUT_SECONDS = env_int("SESSION_IDLE_TIMEOUT_SECONDS", 30 * 60)
 SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT_SECONDS
 SESSION_SAVE_EVERY_REQUEST = True  # each request pushes the idle expiry forward
+# S5: a login ends this long after it began, however active (smittesporing.middleware).
+SESSION_ABSOLUTE_TIMEOUT_SECONDS = env_int("SESSION_ABSOLUTE_TIMEOUT_SECONDS", 120 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "smittesporing.errors.csrf_failure"  # a Norwegian page (R3)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -201,7 +207,18 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # R3: an unhandled exception is logged with its type, frames and the error page's reference
+    # number, never its message (a database error's message can quote a fødselsnummer).
+    "filters": {
+        "exception_without_message": {"()": "smittesporing.logfilters.ExceptionWithoutMessage"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["exception_without_message"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # urllib3 logs every request URL at DEBUG, and Folkeregisteret's URL holds the
     # fødselsnummer: never log it, whatever LOG_LEVEL says.
@@ -209,6 +226,10 @@ LOGGING = {
         "urllib3": {"level": "WARNING"},
         # Authlib logs the PKCE code_verifier at DEBUG: a secret of the login in progress.
         "authlib": {"level": "INFO"},
+        # The same filter on the loggers that log exceptions (seen also by pytest's caplog):
+        # a failed session save is a SessionInterrupted with the database error inside.
+        "django.request": {"filters": ["exception_without_message"]},
+        "django.security.SessionInterrupted": {"filters": ["exception_without_message"]},
     },
 }
 

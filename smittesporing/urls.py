@@ -15,3 +15,9 @@ urlpatterns = [
 
 if settings.TEST_IDP_ENABLED:
     urlpatterns.append(path("testidp/", include("testidp.urls")))
+
+# Norwegian error pages that never touch the database (R3; smittesporing/errors.py).
+handler400 = "smittesporing.errors.bad_request"
+handler403 = "smittesporing.errors.permission_denied"
+handler404 = "smittesporing.errors.page_not_found"
+handler500 = "smittesporing.errors.server_error"
