@@ -1,6 +1,8 @@
 """A register that cannot answer gives a 503 'try again later' page, never a 500, and nothing
 is registered (selfreg.decorators.register_errors_as_503 on every portal page)."""
 
+import time
+
 import pytest
 
 from registers.types import RegisterInvalidResponse, RegisterTimeout, RegisterUnavailable
@@ -100,3 +102,73 @@ def test_the_503_page_logs_no_fnr(citizen_client, parent, monkeypatch, caplog):
     citizen_client(parent.fnr).get(who_url())
     assert "RegisterUnavailable" in caplog.text
     assert parent.fnr not in caplog.text
+
+
+# --- R4: the real HTTP clients against a register that times out or answers 500 ---------------
+# A clear 503 page (timed, not asserted on time: REGISTER_TIMEOUT_SECONDS bounds it), nothing
+# registered, and a log line that names the register and the error, never the fødselsnummer.
+
+
+@pytest.fixture
+def http_registers(settings, parent):
+    """Folkeregisteret and KRR as two fake HTTP services (registers/tests/fake_servers.py) that
+    know `parent`; the portal uses the HTTP clients, with a one-second timeout."""
+    from registers.interfaces import get_folkeregister, get_krr
+    from registers.synthetic import SyntheticFolkeregister, SyntheticKrr
+    from registers.tests.fake_servers import TOKEN, FakeRegisterServer
+
+    folkeregister, krr = FakeRegisterServer().start(), FakeRegisterServer().start()
+    folkeregister.add_person(SyntheticFolkeregister().person(parent.fnr))
+    krr.add_contact(parent.fnr, SyntheticKrr().contact_info(parent.fnr))
+    settings.REGISTER_BACKEND = "http"
+    settings.FOLKEREGISTER_URL = folkeregister.folkeregister_url
+    settings.KRR_URL = krr.krr_url
+    settings.FOLKEREGISTER_TOKEN = settings.KRR_TOKEN = TOKEN
+    settings.REGISTER_TIMEOUT_SECONDS = 1
+    assert get_folkeregister().person(parent.fnr) is not None
+    assert get_krr().contact_info(parent.fnr) is not None
+    yield folkeregister, krr
+    folkeregister.stop()
+    krr.stop()
+
+
+def _timed(record_property, call):
+    started = time.monotonic()
+    response = call()
+    record_property("seconds", round(time.monotonic() - started, 2))
+    return response
+
+
+def _assert_logged_without_fnr(caplog, parent, *needles):
+    for needle in needles:
+        assert needle in caplog.text
+    assert parent.fnr not in caplog.text
+
+
+@pytest.mark.parametrize("failure", ["timeout", "500"])
+def test_r4_folkeregister_times_out_or_answers_500(
+    citizen_client, parent, http_registers, caplog, record_property, failure
+):
+    folkeregister, _ = http_registers
+    client = citizen_client(parent.fnr)
+    folkeregister.hang() if failure == "timeout" else folkeregister.answer_status(500)
+    response = _timed(record_property, lambda: client.get(who_url()))
+    assert_unavailable(response)
+    error = "RegisterTimeout" if failure == "timeout" else "RegisterUnavailable"
+    _assert_logged_without_fnr(caplog, parent, "Folkeregisteret", error)
+    assert not Index.objects.exists() and not Person.objects.exists()
+
+
+@pytest.mark.parametrize("failure", ["timeout", "500"])
+def test_r4_krr_times_out_or_answers_500(
+    citizen_client, parent, http_registers, caplog, record_property, failure
+):
+    _, krr = http_registers
+    client = citizen_client(parent.fnr)
+    assert choose(client).url == FORM  # Folkeregisteret answers: the citizen reaches the form
+    krr.hang() if failure == "timeout" else krr.answer_status(500)
+    assert_unavailable(_timed(record_property, lambda: client.get(FORM)))
+    assert_unavailable(_timed(record_property, lambda: client.post(FORM, valid_form())))
+    error = "RegisterTimeout" if failure == "timeout" else "RegisterUnavailable"
+    _assert_logged_without_fnr(caplog, parent, "KRR", error)
+    assert not Index.objects.exists() and not Person.objects.exists()

@@ -122,7 +122,8 @@ def test_c8_i4_child_registration_by_guardian(citizen_client, parent):
     assert "Ola Nordmann" in html
 
 
-def test_c8_double_submission_registers_once(citizen_client, parent):
+def test_r2_c8_double_click_registers_once(citizen_client, parent):
+    """R2: the same form sent twice in a row (a double click): one registration, two receipts."""
     client = citizen_client(parent.fnr)
     choose(client)
     first = client.post(FORM, valid_form())
@@ -136,7 +137,45 @@ def test_c8_double_submission_registers_once(citizen_client, parent):
     assert client.get(FORM).url == RECEIPT
 
 
-def test_c8_repeat_after_the_flow_flag_was_lost_is_still_one_index(citizen_client, parent):
+def test_r2_back_button_and_resubmit_registers_once(citizen_client, parent):
+    """R2: after the receipt the citizen goes back to the form (which now shows the receipt)
+    and sends the page the browser kept, even with a changed answer: still one registration,
+    with the first answers."""
+    client = citizen_client(parent.fnr)
+    choose(client)
+    assert client.post(FORM, valid_form(workplace_or_school="Første svar")).url == RECEIPT
+    assert client.get(FORM).url == RECEIPT  # back: the form is not shown again
+    again = client.post(FORM, valid_form(workplace_or_school="Andre svar"))
+    assert again.url == RECEIPT
+    assert Index.objects.count() == 1
+    assert Index.objects.get().workplace_or_school == "Første svar"
+    assert Note.objects.count() == 2
+
+
+def test_r2_replayed_request_registers_once(citizen_client, parent):
+    """R2: the exact POST (cookies, CSRF token, body) sent again by another client, as a proxy
+    retrying after a timeout would: one registration, and the replay gets the receipt."""
+    from django.test import Client
+
+    logged_in = citizen_client(parent.fnr)
+    choose(logged_in)
+    browser = Client(enforce_csrf_checks=True)
+    browser.cookies = logged_in.cookies
+    page = browser.get(FORM).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    body = valid_form(csrfmiddlewaretoken=token)
+    cookies = {name: morsel.value for name, morsel in browser.cookies.items()}
+    assert browser.post(FORM, body).url == RECEIPT
+    replay = Client(enforce_csrf_checks=True)
+    for name, value in cookies.items():
+        replay.cookies[name] = value
+    response = replay.post(FORM, body)
+    assert response.status_code == 302 and response.url == RECEIPT
+    assert Index.objects.count() == 1
+    assert Note.objects.count() == 2
+
+
+def test_r2_c8_repeat_after_the_flow_flag_was_lost_is_still_one_index(citizen_client, parent):
     """A retry whose session still holds the unmarked flow (e.g. two requests racing) is told
     apart by the submission id inside the import, not by the session flag."""
     from selfreg.flow import FLOW_KEY
