@@ -243,11 +243,14 @@ def close_contact_register(
 ) -> CloseContact:
     """Register a close contact of an index, in the index's municipality (B-3).
 
-    The contact's person record in that municipality is reused if there is one.
+    The contact's person record in that municipality is reused if there is one. Takes the
+    person lock, as index_register does: without it, the person self-registering at the same
+    moment would get a second record in the municipality, each side blind to the other (R5).
     """
     now = now or timezone.now()
     if person.fnr == index.fnr:
         raise TracingError("Indekspersonen kan ikke registreres som sin egen nærkontakt.")
+    _lock_person(person.fnr)
     record = (
         Person.objects.select_for_update()
         .filter(fnr=person.fnr, municipality_id=index.municipality_id)
