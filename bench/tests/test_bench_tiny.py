@@ -18,6 +18,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 EXPECTED_KEYS = {
     "b2_floor": {"levels", "population", "mode"},
     "b3_duplicates": {"sizes", "ratio_largest_to_smallest", "samples_per_kind"},
+    "b1_submissions": {"levels", "population", "mode", "logins", "rate_limits", "targets"},
+    "b6_memory": {"levels", "source"},
+    "b4_worklists": {"queries", "worst_p95_ms", "population", "open_indexes_in_oslo"},
+    "b5_csv_export": {"rows", "seconds", "memory", "population"},
 }
 LATENCY_KEYS = {"count", "p50", "p95", "p99", "mean", "max"}
 
@@ -87,3 +91,15 @@ def test_percentiles_by_nearest_rank():
     stats = percentiles([float(v) for v in range(1, 101)])
     assert (stats["p50"], stats["p95"], stats["p99"], stats["max"]) == (50, 95, 99, 100)
     assert percentiles([])["count"] == 0
+
+
+def test_b1_every_accepted_registration_exists_once_and_nothing_else_is_written(tmp_path):
+    from bench import b1_submissions
+
+    result = b1_submissions.run(tiny=True)
+    assert len(result["levels"]) == len(b1_submissions.TINY_CLIENTS)
+    for level in result["levels"]:
+        assert level["errors"] == 0
+        assert level["registrations"] > 0
+        assert level["verification"]["ok"] is True
+        assert set(level["post_latency_ms"]) >= LATENCY_KEYS

@@ -1,0 +1,535 @@
+"""B1: end-to-end self-registrations over HTTP, and B6: memory per app process under that load.
+
+The app is served by gunicorn (a subprocess on 127.0.0.1, a free port, gthread workers) against
+the bench database; a SEPARATE load-generating process (multiprocessing, spawn) runs one thread
+per client, each with its own requests.Session, and walks the real portal flow for every
+registration, each one a different person from the register, new to the tracing system (D-0):
+
+    GET  .../hjemmetest?kommunenummer=0301        (the published entry page; CSRF token)
+    POST .../hjemmetest           kommunenummer    -> 302 to "who"
+    POST .../hjemmetest/hvem      hvem=self        -> 302 to the form (C-5 checked early)
+    GET  .../hjemmetest/skjema                     (the form, prefilled from the registers)
+    POST .../hjemmetest/skjema    the answers      -> 302 to the receipt (the import, I-1)
+    GET  .../hjemmetest/kvittering                 (C-8)
+
+Logins: the OIDC round trip is not part of what is measured. Each person's citizen session is
+written beforehand into the database session store by selfreg.session.citizen_login, exactly
+as the OIDC callback does (the same as the `citizen_client` test fixture); its cookie is given
+to the client.
+
+Rate limits (S9) would stop a benchmark from one address after 60 submissions: the bench server
+gets RATE_LIMIT_SELFREG_SUBMIT_CLIENT raised to 10 000 000/600 by environment; the per-person
+limit stays as it is (each person submits once).
+
+The server runs with DJANGO_ENV=development and DEBUG=false (production mode needs HTTPS,
+secrets and a real OIDC provider; the code paths of a request are the same).
+
+After each level the database is checked: every accepted registration (a 302 to the receipt)
+exists exactly once as an active self-registered index, and nothing else was written (persons,
+indexes, notes, locks and close contacts grow by exactly what the accepted registrations write).
+
+B6: while the load runs, the VmRSS and VmHWM of every gunicorn worker are read from /proc.
+
+--tiny on SQLite (where the test database may live in memory, invisible to another process) runs
+the same flow in-process with Django's test client, sequentially: completion only.
+"""
+
+import contextlib
+import datetime
+import multiprocessing
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from bench.common import ensure_population, percentiles, print_table
+
+NAME = "b1_submissions"
+TITLE = "B1 end-to-end self-registrations over HTTP (gunicorn, separate load process)"
+CLIENTS = (8, 32, 128)
+# Registrations per level: enough for ~15-30 s at the throughput seen on this machine.
+PER_LEVEL = {8: 1500, 32: 2500, 128: 2500}
+POPULATION = int(os.environ.get("B1_POPULATION", "1000000"))  # smaller for quick trials
+# gthread workers x threads. Two cores: processes for CPU, threads to overlap database waits.
+WORKERS = int(os.environ.get("B1_WORKERS", "4"))
+THREADS = int(os.environ.get("B1_THREADS", "4"))
+TINY_POPULATION = 300
+TINY_CLIENTS = (1, 2)
+TINY_PER_LEVEL = 3
+MUNICIPALITY = "0301"
+BASE = "/innlogget/smitte-selvregistrering/hjemmetest"
+START, WHO, FORM, RECEIPT = BASE, f"{BASE}/hvem", f"{BASE}/skjema", f"{BASE}/kvittering"
+CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+ROOT = Path(__file__).resolve().parent.parent
+
+# B6 reads the memory figures of the last B1 run in this process (bench/b6_memory.py).
+LAST_MEMORY: dict = {}
+
+
+# --- the load-generating side (no Django in the load process) -------------------------------
+
+
+def form_answers(today: datetime.date) -> dict:
+    return {
+        "phone": "+4791234567",
+        "email": "bench@example.no",
+        "workplace_or_school": "Kontor",
+        "test_date_from": (today - datetime.timedelta(days=1)).isoformat(),
+        "test_date_to": "",
+        "symptom_onset_from": (today - datetime.timedelta(days=2)).isoformat(),
+        "symptom_onset_to": "",
+        "infection_place": "household",
+        "infection_place_description": "",
+        "risk_group": "no",
+    }
+
+
+def register_one(http, answers: dict) -> tuple[str, float | None, str]:
+    """Walk the flow once. Returns (outcome, form POST ms, detail); outcome "ok" means the
+    form POST answered 302 to the receipt and the receipt page came."""
+    status, text, _ = http.get(f"{START}?kommunenummer={MUNICIPALITY}")
+    token = CSRF_RE.search(text)
+    if status != 200 or token is None:
+        return "error", None, f"start GET {status}"
+    csrf = token.group(1)
+    status, _, location = http.post(
+        START, {"csrfmiddlewaretoken": csrf, "kommunenummer": MUNICIPALITY}
+    )
+    if status != 302 or WHO not in location:
+        return "error", None, f"start POST {status}"
+    status, _, location = http.post(
+        f"{WHO}?kommunenummer={MUNICIPALITY}", {"csrfmiddlewaretoken": csrf, "hvem": "self"}
+    )
+    if status != 302 or FORM not in location:
+        return "error", None, f"who POST {status}"
+    status, text, _ = http.get(FORM)
+    token = CSRF_RE.search(text)
+    if status != 200 or token is None:
+        return "error", None, f"form GET {status}"
+    started = time.perf_counter()
+    status, _, location = http.post(FORM, {"csrfmiddlewaretoken": token.group(1), **answers})
+    post_ms = (time.perf_counter() - started) * 1000
+    if status != 302 or RECEIPT not in location:
+        return "error", post_ms, f"form POST {status}"
+    status, _, _ = http.get(RECEIPT)
+    if status != 200:
+        return "error", post_ms, f"receipt GET {status}"
+    return "ok", post_ms, ""
+
+
+class RequestsHttp:
+    def __init__(self, base_url: str, cookie_name: str, session_key: str):
+        import requests
+
+        self.base = base_url
+        self.session = requests.Session()
+        self.session.cookies.set(cookie_name, session_key, domain="127.0.0.1", path="/")
+
+    def get(self, path: str):
+        r = self.session.get(self.base + path, allow_redirects=False, timeout=60)
+        return r.status_code, r.text, r.headers.get("Location", "")
+
+    def post(self, path: str, data: dict):
+        headers = {"Referer": self.base + path}
+        r = self.session.post(
+            self.base + path, data=data, headers=headers, allow_redirects=False, timeout=60
+        )
+        return r.status_code, r.text, r.headers.get("Location", "")
+
+
+def drive(base_url: str, cookie_name: str, jobs: list[list[tuple[str, str]]], today_iso: str):
+    """The load process: one thread per client; client i registers the persons jobs[i] (each
+    a (session key, fnr)). Returns per registration (fnr, outcome, post_ms, detail, total_ms)
+    and the wall time from the start barrier to the last answer."""
+    answers = form_answers(datetime.date.fromisoformat(today_iso))
+    results: list[tuple] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(len(jobs) + 1)
+
+    def client(persons):
+        import requests
+
+        mine = []
+        barrier.wait(timeout=120)
+        for session_key, fnr in persons:
+            http = RequestsHttp(base_url, cookie_name, session_key)
+            started = time.perf_counter()
+            try:
+                outcome, post_ms, detail = register_one(http, answers)
+            except requests.RequestException as exc:
+                outcome, post_ms, detail = "error", None, type(exc).__name__
+            mine.append((fnr, outcome, post_ms, detail, (time.perf_counter() - started) * 1000))
+            http.session.close()
+        with lock:
+            results.extend(mine)
+
+    threads = [threading.Thread(target=client, args=(persons,)) for persons in jobs]
+    for thread in threads:
+        thread.start()
+    barrier.wait(timeout=120)
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    return results, time.perf_counter() - started
+
+
+class DjangoClientHttp:
+    """--tiny on SQLite: the same flow through Django's test client, in this process."""
+
+    def __init__(self, cookie_name: str, session_key: str):
+        from django.test import Client
+
+        self.client = Client()
+        self.client.cookies[cookie_name] = session_key
+
+    def get(self, path: str):
+        r = self.client.get(path)
+        return r.status_code, r.content.decode(), r.get("Location", "")
+
+    def post(self, path: str, data: dict):
+        r = self.client.post(path, data)
+        return r.status_code, r.content.decode(), r.get("Location", "")
+
+
+# --- the server ---------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def server_environment(database_url: str) -> dict:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url,
+        DJANGO_ENV="development",
+        DEBUG="false",
+        LOG_LEVEL="WARNING",
+        RATE_LIMIT_SELFREG_SUBMIT_CLIENT="10000000/600",
+        DJANGO_SETTINGS_MODULE="smittesporing.settings",
+    )
+    return env
+
+
+@contextlib.contextmanager
+def gunicorn(database_url: str, *, workers: int, threads: int):
+    port = free_port()
+    command = [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "smittesporing.wsgi:application",
+        "--bind", f"127.0.0.1:{port}",
+        "--workers", str(workers),
+        "--threads", str(threads),
+        "--worker-class", "gthread",
+        "--backlog", "2048",
+        "--log-level", "warning",
+    ]  # fmt: skip
+    process = subprocess.Popen(command, cwd=ROOT, env=server_environment(database_url))
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_serving(base, process, workers)
+        yield base, process.pid
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _wait_until_serving(base: str, process, workers: int) -> None:
+    import requests
+
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {process.returncode}")
+        with contextlib.suppress(requests.RequestException):
+            requests.get(base + START, allow_redirects=False, timeout=2)
+            if len(worker_pids(process.pid)) >= workers:
+                # Warm each worker (imports, URL resolver, templates) before measuring.
+                for _ in range(workers * 4):
+                    requests.get(base + START, allow_redirects=False, timeout=10)
+                return
+        time.sleep(0.2)
+    raise RuntimeError("gunicorn did not answer within 60 s")
+
+
+def worker_pids(master: int) -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            stat = (entry / "stat").read_text()
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            if ppid == master:
+                pids.append(int(entry.name))
+    return sorted(pids)
+
+
+def memory_kb(pid: int) -> dict:
+    values = {}
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            key, _, rest = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                values[key] = int(rest.split()[0])
+    return values
+
+
+class MemoryWatch:
+    """B6: samples every worker's VmRSS and VmHWM twice a second while the load runs."""
+
+    def __init__(self, master: int):
+        self.master = master
+        self.peak: dict[int, dict] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _loop(self):
+        while not self._stop.is_set():
+            self.sample()
+            self._stop.wait(0.5)
+
+    def sample(self):
+        for pid in worker_pids(self.master):
+            now = memory_kb(pid)
+            if not now:
+                continue
+            peak = self.peak.setdefault(pid, {"VmRSS": 0, "VmHWM": 0})
+            for key in peak:
+                peak[key] = max(peak[key], now.get(key, 0))
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.sample()
+
+    def summary(self) -> dict:
+        master = memory_kb(self.master)
+        return {
+            "workers": len(self.peak),
+            "worker_peak_rss_mb": [round(v["VmRSS"] / 1024, 1) for v in self.peak.values()],
+            "worker_vmhwm_mb": [round(v["VmHWM"] / 1024, 1) for v in self.peak.values()],
+            "max_worker_vmhwm_mb": round(max((v["VmHWM"] for v in self.peak.values()), default=0)
+                                         / 1024, 1),
+            "master_vmhwm_mb": round(master.get("VmHWM", 0) / 1024, 1),
+        }  # fmt: skip
+
+
+# --- preparation and verification (Django side) ---------------------------------------------
+
+
+def counts() -> dict:
+    from tracing.models import CloseContact, Index, Note, Person, PersonLock
+
+    return {
+        "persons": Person.objects.count(),
+        "indexes": Index.objects.count(),
+        "notes": Note.objects.count(),
+        "locks": PersonLock.objects.count(),
+        "close_contacts": CloseContact.objects.count(),
+    }
+
+
+def new_persons(count: int) -> list[str]:
+    """Adults from the register with no record in the tracing system (D-0), so each
+    registration writes the same rows (one person, one index, two notes, one lock)."""
+    from django.db.models import Exists, OuterRef
+
+    from registers.models import SyntheticPerson
+    from tracing.models import Person, PersonLock
+
+    today = datetime.date.today()
+    return list(
+        SyntheticPerson.objects.filter(
+            birth_date__lte=today.replace(year=today.year - 20),
+            birth_date__gte=today.replace(year=today.year - 70),
+        )
+        .filter(~Exists(Person.objects.filter(fnr=OuterRef("fnr"))))
+        .filter(~Exists(PersonLock.objects.filter(fnr=OuterRef("fnr"))))
+        .order_by("fnr")
+        .values_list("fnr", flat=True)[:count]
+    )
+
+
+def citizen_sessions(fnrs: list[str]) -> list[tuple[str, str]]:
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from selfreg.session import citizen_login
+
+    sessions = []
+    for fnr in fnrs:
+        session = SessionStore()
+        citizen_login(session, pid=fnr)
+        session.save()
+        sessions.append((session.session_key, fnr))
+    return sessions
+
+
+def verify(before: dict, after: dict, accepted: list[str]) -> dict:
+    """Every accepted registration once; nothing else written."""
+    from django.db.models import Count
+
+    from tracing.models import Index
+
+    n = len(accepted)
+    expected = {"persons": n, "indexes": n, "notes": 2 * n, "locks": n, "close_contacts": 0}
+    grown = {key: after[key] - before[key] for key in before}
+    per_fnr: dict[str, int] = {}
+    for start in range(0, n, 1000):
+        rows = (
+            Index.objects.filter(fnr__in=accepted[start : start + 1000], self_registered=True)
+            .values("fnr")
+            .annotate(n=Count("id"))
+        )
+        per_fnr.update({row["fnr"]: row["n"] for row in rows})
+    once = sum(1 for fnr in accepted if per_fnr.get(fnr) == 1)
+    return {
+        "accepted": n,
+        "found_exactly_once": once,
+        "grown": grown,
+        "expected_growth": expected,
+        "ok": once == n and grown == expected,
+    }
+
+
+# --- the benchmark --------------------------------------------------------------------------
+
+
+def _level(clients: int, per_level: int, base_url: str | None, master: int | None) -> dict:
+    from django.conf import settings
+    from django.utils import timezone
+
+    fnrs = new_persons(per_level)
+    sessions = citizen_sessions(fnrs)
+    jobs = [sessions[i::clients] for i in range(clients)]
+    before = counts()
+    today_iso = timezone.localdate().isoformat()
+    memory = None
+    if base_url is None:  # in-process (SQLite --tiny)
+        answers = form_answers(datetime.date.fromisoformat(today_iso))
+        results = []
+        started = time.perf_counter()
+        for session_key, fnr in sessions:
+            http = DjangoClientHttp(settings.SESSION_COOKIE_NAME, session_key)
+            t0 = time.perf_counter()
+            outcome, post_ms, detail = register_one(http, answers)
+            results.append((fnr, outcome, post_ms, detail, (time.perf_counter() - t0) * 1000))
+        seconds = time.perf_counter() - started
+    else:
+        ctx = multiprocessing.get_context("spawn")
+        with ctx.Pool(1) as pool, MemoryWatch(master) as watch:
+            results, seconds = pool.apply(
+                drive, (base_url, settings.SESSION_COOKIE_NAME, jobs, today_iso)
+            )
+        memory = watch.summary()
+    accepted = [r[0] for r in results if r[1] == "ok"]
+    errors = [r[3] for r in results if r[1] != "ok"]
+    check = verify(before, counts(), accepted)
+    return {
+        "clients": clients,
+        "attempted": len(results),
+        "registrations": len(accepted),
+        "errors": len(errors),
+        "error_kinds": sorted(set(errors)),
+        "seconds": round(seconds, 3),
+        "registrations_per_second": round(len(accepted) / seconds, 1) if seconds else None,
+        "requests_per_second": round(6 * len(results) / seconds, 1) if seconds else None,
+        "post_latency_ms": percentiles([r[2] for r in results if r[2] is not None]),
+        "registration_latency_ms": percentiles([r[4] for r in results]),
+        "verification": check,
+        "memory": memory,
+    }
+
+
+def _b2_figures() -> dict:
+    """B2's registrations/s by connection count, from this run's bench/results/b2_floor.json."""
+    import json
+
+    from bench.common import RESULTS_DIR
+
+    path = RESULTS_DIR / "b2_floor.json"
+    with contextlib.suppress(OSError, ValueError, KeyError):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        if not document.get("tiny"):
+            return {
+                lvl["concurrency"]: lvl["registrations_per_second"] for lvl in document["levels"]
+            }
+    return {}
+
+
+def run(*, tiny: bool) -> dict:
+    from django.db import connection
+
+    from municipalities.services import municipality_set_status
+
+    postgres = connection.vendor == "postgresql"
+    population = ensure_population(persons=TINY_POPULATION if tiny else POPULATION)
+    municipality_set_status(
+        number=MUNICIPALITY, is_customer=True, selfreg_enabled=True, source="bench B1"
+    )
+    levels = TINY_CLIENTS if tiny else CLIENTS
+    results = []
+    workers, threads = (2, 2) if tiny else (WORKERS, THREADS)
+    if postgres:
+        s = connection.settings_dict
+        auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
+        url = f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+        with gunicorn(url, workers=workers, threads=threads) as (base_url, master):
+            for clients in levels:
+                per = TINY_PER_LEVEL * clients if tiny else PER_LEVEL[clients]
+                print(f"B1: {clients} clients, {per} registrations ...", flush=True)
+                results.append(_level(clients, per, base_url, master))
+    else:
+        for clients in levels:
+            results.append(_level(clients, TINY_PER_LEVEL * clients, None, None))
+    b2 = {} if tiny else _b2_figures()
+    for level in results:
+        floor = b2.get(level["clients"]) or (b2.get(max(b2)) if b2 else None)
+        level["b2_registrations_per_second"] = floor
+        level["b1_over_b2"] = (
+            round(level["registrations_per_second"] / floor, 3)
+            if floor and level["registrations_per_second"]
+            else None
+        )
+    LAST_MEMORY.clear()
+    LAST_MEMORY.update({r["clients"]: r["memory"] for r in results if r["memory"]})
+    print_table(
+        TITLE + (" [tiny]" if tiny else f" [{workers} workers x {threads} threads]"),
+        ["clients", "registered", "errors", "seconds", "reg/s", "POST p50 ms", "p95 ms",
+         "p99 ms", "verified", "B1/B2"],
+        [
+            [r["clients"], r["registrations"], r["errors"], r["seconds"],
+             r["registrations_per_second"], r["post_latency_ms"]["p50"],
+             r["post_latency_ms"]["p95"], r["post_latency_ms"]["p99"], r["verification"]["ok"],
+             r["b1_over_b2"]]
+            for r in results
+        ],
+    )  # fmt: skip
+    return {
+        "tiny": tiny,
+        "mode": (
+            f"gunicorn gthread {workers}x{threads}, load in a separate process"
+            if postgres
+            else "sqlite, in-process test client, sequential"
+        ),
+        "logins": "citizen sessions written by selfreg.session.citizen_login (no OIDC trip)",
+        "rate_limits": "RATE_LIMIT_SELFREG_SUBMIT_CLIENT=10000000/600 on the bench server",
+        "population": population,
+        "levels": results,
+        "targets": {"registrations_per_second_at_32": 200, "post_p95_ms": 100, "b1_over_b2": 0.25},
+    }
