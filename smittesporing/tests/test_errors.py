@@ -125,6 +125,9 @@ def assert_error_page(response, *, fnr: str, caplog, statuses=(500, 503)) -> str
         assert leak not in body
     logged = [r.getMessage() for r in caplog.records if f"reference={reference}" in r.getMessage()]
     assert logged, caplog.text
+    # One failure, one error page: nothing on the way out touched the database again.
+    pages = [r for r in caplog.records if r.getMessage().startswith("server error reference=")]
+    assert len(pages) == 1, [r.getMessage()[:80] for r in pages]
     assert any(re.search(r"exc=[\w <-]*(OperationalError|RuntimeError)", line) for line in logged)
     assert fnr not in caplog.text
     assert "server closed" not in caplog.text and "could not commit" not in caplog.text
