@@ -186,13 +186,36 @@ def worklist_filter(indexes: QuerySet[Index], *, filters: WorklistFilters) -> Qu
     return indexes
 
 
-def worklist_sort(indexes: QuerySet[Index], *, column: str, descending: bool) -> QuerySet[Index]:
-    """Sort by a whitelisted column; anything else is the caller's bug, answered with ValueError."""
+def worklist_sort(
+    indexes: QuerySet[Index],
+    *,
+    column: str,
+    descending: bool,
+    municipality_numbers: Collection[str] = (),
+) -> QuerySet[Index]:
+    """Sort by a whitelisted column; anything else is the caller's bug, answered with ValueError.
+
+    Given the municipalities the list is limited to: within one municipality its name is the
+    same on every row, and sorting by it is sorting by pk, which an index serves (issue 5, B4:
+    ordering 35 000 Oslo rows by the joined name took 300 ms at 1 000 000 persons)."""
     fields = COLUMNS[column].order_by if column in COLUMNS else ()
     if not fields:
         raise ValueError(f"not a sortable column: {column!r}")
+    if column == "kommune" and len(municipality_numbers) == 1:
+        fields = ()
     prefix = "-" if descending else ""
     return indexes.order_by(*(prefix + f for f in fields), prefix + "pk")
+
+
+def worklist_page_rows(page: QuerySet[Index]) -> list[Index]:
+    """The rows of one page (a sliced, sorted worklist), in order, with person and municipality.
+
+    A deferred join (issue 5, B4): the page's ids are found first, over the sort's index, and
+    only those rows are read with their person; joining every skipped row made page 100 cost
+    65 ms of SQL at 1 000 000 persons instead of a few."""
+    ids = list(page.values_list("pk", flat=True))
+    rows = Index.objects.select_related("person", "municipality").in_bulk(ids)
+    return [rows[pk] for pk in ids if pk in rows]
 
 
 def worklist_sortable(column: str) -> bool:

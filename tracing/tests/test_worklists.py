@@ -16,6 +16,7 @@ from tracing.worklists import (
     worklist_columns,
     worklist_filter,
     worklist_indexes,
+    worklist_page_rows,
     worklist_sort,
 )
 
@@ -129,6 +130,41 @@ def test_sort_by_whitelisted_column_both_ways_with_stable_ties():
     assert [i.pk for i in ascending] == [a.pk, b.pk, c.pk]
     descending = list(worklist_sort(_all(), column="navn", descending=True))
     assert [i.pk for i in descending] == [c.pk, b.pk, a.pk]
+
+
+def test_sort_by_municipality_within_one_is_by_pk_and_across_several_by_name():
+    """Within one municipality the name is the same on every row: pk order, served by an
+    index (issue 5, B4); across several, by name (Bergen before Oslo) then pk."""
+    oslo_2 = IndexFactory(self_registered=True)
+    bergen = IndexFactory(self_registered=True, person__municipality_id=BERGEN)
+    oslo_1 = IndexFactory(self_registered=True)
+    one = worklist_sort(
+        _all().filter(municipality_id=OSLO),
+        column="kommune",
+        descending=True,
+        municipality_numbers={OSLO},
+    )
+    assert [i.pk for i in one] == [oslo_1.pk, oslo_2.pk]
+    assert "municipality" not in str(one.query).split("ORDER BY")[1]
+    several = worklist_sort(
+        _all(), column="kommune", descending=False, municipality_numbers={OSLO, BERGEN}
+    )
+    assert [i.pk for i in several] == [bergen.pk, oslo_2.pk, oslo_1.pk]
+
+
+def test_page_rows_keep_the_sort_order_and_bring_person_and_municipality(
+    django_assert_num_queries,
+):
+    b = IndexFactory(self_registered=True, person__last_name="Berg")
+    a = IndexFactory(self_registered=True, person__last_name="Aas")
+    IndexFactory(self_registered=True, person__last_name="Dahl")
+    page = worklist_sort(_all(), column="navn", descending=False)[:2]
+    with django_assert_num_queries(2):  # the page's ids, then its rows
+        rows = worklist_page_rows(page)
+        names = [(i.person.last_name, i.municipality.number) for i in rows]
+    assert [i.pk for i in rows] == [a.pk, b.pk]
+    assert names == [("Aas", OSLO), ("Berg", OSLO)]
+    assert worklist_page_rows(_all()[5:10]) == []
 
 
 @pytest.mark.parametrize("column", ["fodselsnummer", "person__fnr", "telefon", "; DROP TABLE"])

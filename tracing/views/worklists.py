@@ -37,6 +37,7 @@ from tracing.worklists import (
     worklist_columns,
     worklist_filter,
     worklist_indexes,
+    worklist_page_rows,
     worklist_sort,
     worklist_sortable,
 )
@@ -132,7 +133,10 @@ def _query(request: HttpRequest, worklist: Worklist) -> _Query:
         worklist=worklist.slug, municipality_numbers=numbers, today=timezone.localdate()
     )
     indexes = worklist_sort(
-        worklist_filter(indexes, filters=filters), column=sort, descending=descending
+        worklist_filter(indexes, filters=filters),
+        column=sort,
+        descending=descending,
+        municipality_numbers=filters.municipality_numbers,
     )
     page_size = _int(data.get("antall"), DEFAULT_PAGE_SIZE)
     if page_size not in PAGE_SIZES:
@@ -193,8 +197,9 @@ def home_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def worklist_view(request: HttpRequest, worklist: str) -> HttpResponse:
     """B-2: one page of a worklist. A bounded number of queries whatever the page size: the
-    roles, the saved columns, the count, the page (person and municipality joined in) and one
-    INSERT of the access-log entries for the rows shown (B-4).
+    roles, the saved columns, the count, the page's ids, its rows (person and municipality
+    joined in; tracing.worklists.worklist_page_rows) and one INSERT of the access-log entries
+    for the rows shown (B-4).
 
     POST is the filter form: valid filters redirect to the list's URL (with the name search's
     token, never the name); a filter with an error is shown at once, with status 400."""
@@ -202,7 +207,7 @@ def worklist_view(request: HttpRequest, worklist: str) -> HttpResponse:
     if request.method == "POST" and not query.form.errors:
         return redirect(f"{request.path}?{_querystring(query)}")
     page = Paginator(query.indexes, query.page_size).get_page(request.GET.get("side"))
-    indexes: list[Index] = list(page.object_list)
+    indexes: list[Index] = worklist_page_rows(page.object_list)
     index_rows_log(user=request.user, rows=index_rows(indexes), action=AccessAction.LIST)
     data_columns = query.columns[1:]  # the first is the name, a row header with a link
     rows = [{"index": i, "cells": [c.value(i) for c in data_columns]} for i in indexes]
