@@ -52,8 +52,8 @@ from bench.common import ensure_population, percentiles, print_table
 NAME = "b1_submissions"
 TITLE = "B1 end-to-end self-registrations over HTTP (gunicorn, separate load process)"
 CLIENTS = (8, 32, 128)
-# Registrations per level: enough for ~15-30 s at the throughput seen on this machine.
-PER_LEVEL = {8: 1500, 32: 2500, 128: 2500}
+# Registrations per level: about a minute each at the throughput seen on this machine.
+PER_LEVEL = {8: 600, 32: 1200, 128: 1200}
 POPULATION = int(os.environ.get("B1_POPULATION", "1000000"))  # smaller for quick trials
 # gthread workers x threads. Two cores: processes for CPU, threads to overlap database waits.
 WORKERS = int(os.environ.get("B1_WORKERS", "4"))
@@ -440,6 +440,11 @@ def _level(clients: int, per_level: int, base_url: str | None, master: int | Non
     accepted = [r[0] for r in results if r[1] == "ok"]
     errors = [r[3] for r in results if r[1] != "ok"]
     check = verify(before, counts(), accepted)
+    print(
+        f"B1: {clients} clients: {len(accepted)} registered, {len(errors)} errors, "
+        f"{seconds:.1f} s, {len(accepted) / seconds:.1f}/s, verified {check['ok']}",
+        flush=True,
+    )
     return {
         "clients": clients,
         "attempted": len(results),

@@ -56,16 +56,21 @@ def queries(name: str) -> list[tuple[str, str, str, dict]]:
     return cases
 
 
-def _tracer_client():
+def _tracer_client(username: str = "bench-b4-tracer", numbers: tuple[str, ...] = ("0301",)):
     from django.contrib.auth import get_user_model
     from django.test import Client
 
     from accounts.models import StaffRole
 
     user, _ = get_user_model().objects.get_or_create(
-        username="bench-b4-tracer", defaults={"first_name": "Bench", "last_name": "Tracer"}
+        username=username, defaults={"first_name": "Bench", "last_name": "Tracer"}
     )
-    StaffRole.objects.get_or_create(user=user, municipality_id="0301", role="tracer")
+    have = set(
+        StaffRole.objects.filter(user=user, role="tracer").values_list("municipality_id", flat=True)
+    )
+    StaffRole.objects.bulk_create(
+        [StaffRole(user=user, municipality_id=n, role="tracer") for n in numbers if n not in have]
+    )
     client = Client()
     client.force_login(user)
     return client
