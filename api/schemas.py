@@ -14,20 +14,37 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 from ninja import Schema
-from pydantic import ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from registers.identity import InvalidFnr, fnr_birth_date, is_valid_fnr
 from tracing.models import CloseContact, Index, InfectionPlace, Note, Person, RiskGroup
 from tracing.services import Registration
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Text100 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
-Text200 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
-Text254 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254)]
-Text500 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
+
+def _no_nul(value: str) -> str:
+    """PostgreSQL text cannot hold a NUL character: refuse it here with 422, as Django's form
+    fields do, instead of failing in the database with a 500 (found by S8)."""
+    if "\x00" in value:
+        raise ValueError("Teksten kan ikke inneholde NUL-tegn (\\x00).")
+    return value
+
+
+NoNul = AfterValidator(_no_nul)
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), NoNul]
+Text100 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100), NoNul]
+Text200 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), NoNul]
+Text254 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254), NoNul]
+Text500 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), NoNul]
 PostalCode = Annotated[str, StringConstraints(pattern=r"^(\d{4})?$")]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ]{0,19}$")]
-NoteText = Annotated[str, StringConstraints(min_length=1, max_length=10_000)]
+NoteText = Annotated[str, StringConstraints(min_length=1, max_length=10_000), NoNul]
 
 
 # --- answers ---------------------------------------------------------------------------------

@@ -137,7 +137,9 @@ def who(request: HttpRequest) -> HttpResponse:
     number = request.GET.get("kommunenummer", "")
     municipality = municipality_get(number=number) if NUMBER_RE.match(number) else None
     if municipality is None:
-        return redirect(start_url(number))
+        # Back to "Velg kommune", which explains the number; a few characters are enough
+        # for that, and an endless value must not become an endless URL (S8).
+        return redirect(start_url(number[:20]))
     if not municipality.accepts_selfreg:
         return render_not_available(request, municipality)
     parent = citizen_person(pid=request.citizen_pid)

@@ -22,9 +22,24 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_DATE = datetime.date(2999, 12, 31)
+
+
+def _plausible(value: datetime.date) -> None:
+    """A typo like year 9999 or 0001 is an error, not a filter that overflows the database's
+    time range (found by S8)."""
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise forms.ValidationError(_("Datoen må være mellom 1900 og 2999."))
+
+
 def _date_field(label: str, *, required: bool = False) -> forms.DateField:
     return forms.DateField(
-        label=label, required=required, widget=DateInput, input_formats=DATE_INPUT_FORMATS
+        label=label,
+        required=required,
+        widget=DateInput,
+        input_formats=DATE_INPUT_FORMATS,
+        validators=[_plausible],
     )
 
 
