@@ -2,11 +2,13 @@
 
 Drives the main flows end to end with every logger captured at DEBUG: the citizen's real OIDC
 login against the test identity provider (live server), the portal for self and for a child,
-logout; a failed login; the staff login and every back-office page and action; the API (when
-it is there). Every log record (message, arguments, traceback) and every URL requested or
+logout; a failed login; the staff login and every back-office page and action; the API with a
+municipality's token (reads, writes, a refused token, bad input); the administration (switch,
+API tokens). Every log record (message, arguments, traceback) and every URL requested or
 redirected to is searched for 11-digit numbers and for the names of the personas used.
 """
 
+import datetime
 import logging
 import re
 from urllib.parse import unquote_plus, urljoin
@@ -18,6 +20,7 @@ from registers import idporten
 from selfreg.tests.portal import FORM, RECEIPT, START, radio_values, selfreg_on, valid_form
 from testidp.tests.browser import LoginBrowser, query_of
 from tests.factories import (
+    CloseContactFactory,
     IndexFactory,
     NoteFactory,
     StaffFactory,
@@ -186,10 +189,50 @@ def _staff_flows(urls):
     client.post("/smittesporing/logg-ut/")
 
 
+def _api_and_administration_flows(urls):
+    from accounts.services import api_token_create
+    from municipalities.services import municipality_set_status
+
+    admin = StaffFactory(username="forvalter", password=PASSWORD, admin_in=["0301"])
+    municipality_set_status(number="0301", is_customer=True, source="command")
+    token = api_token_create(municipality_number="0301", label="Fagsystem", created_by=admin)
+    api = RecordingClient(urls, headers={"Authorization": f"Bearer {token.secret}"})
+    index = IndexFactory(
+        person__municipality_id="0301", **{f"person__{k}": v for k, v in INDEX_PERSON.items()}
+    )
+    contact = CloseContactFactory(index=index, **{f"person__{k}": v for k, v in CONTACT.items()})
+    foreign = IndexFactory(person__municipality_id="4601")
+    json = "application/json"
+    assert api.get("/api/v1/indexes").status_code == 200
+    api.get(f"/api/v1/indexes/{index.pk}")
+    api.get(f"/api/v1/indexes/{index.pk}/close-contacts")
+    api.get(f"/api/v1/close-contacts/{contact.pk}")
+    assert api.get(f"/api/v1/indexes/{foreign.pk}").status_code == 404  # logged as denied
+    api.post(f"/api/v1/indexes/{index.pk}/notes", {"text": "Ringt Gunnvor"}, content_type=json)
+    api.post(f"/api/v1/indexes/{index.pk}/close", content_type=json)
+    api.post(f"/api/v1/indexes/{index.pk}/reopen", content_type=json)
+    fnr = SyntheticPersonFactory(birth_date=datetime.date(1977, 7, 7)).fnr
+    new_person = {**PARENT, "fnr": fnr, "test_date_from": "2024-01-01"}
+    assert api.post("/api/v1/indexes", new_person, content_type=json).status_code == 201
+    assert api.post("/api/v1/indexes", new_person, content_type=json).status_code == 409
+    bad = {**new_person, "fnr": "12345678901"}
+    assert api.post("/api/v1/indexes", bad, content_type=json).status_code == 422
+    refused = RecordingClient(urls, headers={"Authorization": "Bearer feil"})
+    assert refused.get("/api/v1/indexes").status_code == 401
+
+    client = RecordingClient(urls)
+    client.post("/smittesporing/logg-inn/", {"username": "forvalter", "password": PASSWORD})
+    client.get("/forvaltning/", follow=True)
+    client.post("/forvaltning/0301/selvregistrering/", {"selvregistrering": "on"})
+    client.post("/forvaltning/0301/api-nokler/", {"label": "Nytt fagsystem"})
+    client.post(f"/forvaltning/0301/api-nokler/{token.token.pk}/tilbakekall/")
+
+
 @pytest.mark.django_db(transaction=True)
 def test_s10_no_fodselsnummer_or_name_in_any_log_line_or_url(live_server, settings, captured, urls):
     _citizen_flows(live_server, settings, urls)
     _staff_flows(urls)
+    _api_and_administration_flows(urls)
 
     assert len(captured.records) > 5, "the flows should have logged something"
     formatter = logging.Formatter("%(name)s %(levelname)s %(message)s")
