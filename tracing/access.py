@@ -8,17 +8,22 @@ entry cannot be written the exception propagates, so the data is never shown unl
 Views, the administration and the API must not query tracing models for staff in any other way.
 """
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NoReturn
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import AccessAction, ObjectType, Role
 from accounts.selectors import user_municipality_numbers
 from accounts.services import AccessRecord, access_log_write
 from tracing.models import CloseContact, Index, Person
+
+_LOG_CHUNK = 2000  # access-log entries held in memory at once (index_rows_log)
 
 __all__ = [
     "AccessAction",
@@ -217,12 +222,12 @@ def index_rows_log(*, user: AbstractBaseUser, rows: Iterable[IndexRow], action: 
     outside them is a programming error and stops the page.
     """
     numbers = user_municipality_numbers(user=user, role=Role.TRACER)
-    records = []
-    for row in rows:
-        if row.municipality_number not in numbers:
-            raise PermissionError("list row outside the user's municipalities")
-        records.append(
-            AccessRecord(
+
+    def records():
+        for row in rows:
+            if row.municipality_number not in numbers:
+                raise PermissionError("list row outside the user's municipalities")
+            yield AccessRecord(
                 object_type=row.object_type,
                 action=action,
                 allowed=True,
@@ -233,5 +238,17 @@ def index_rows_log(*, user: AbstractBaseUser, rows: Iterable[IndexRow], action: 
                 person_fnr=row.person_fnr,
                 index_id=row.index_id,
             )
-        )
-    access_log_write(user=user, records=records)
+
+    # Written in chunks: an export of 50 000 rows held every entry in memory at once (48 MB at
+    # 50 000 rows against 11 MB at 10 000, issue 5 B5). One moment for the whole list, and
+    # all or nothing (a transaction once there is more than one chunk); a page fits in one.
+    now = timezone.now()
+    pending = records()
+    first = list(itertools.islice(pending, _LOG_CHUNK))
+    if len(first) < _LOG_CHUNK:
+        access_log_write(user=user, records=first, now=now)
+        return
+    with transaction.atomic():
+        access_log_write(user=user, records=first, now=now)
+        while chunk := list(itertools.islice(pending, _LOG_CHUNK)):
+            access_log_write(user=user, records=chunk, now=now)

@@ -138,3 +138,18 @@ def test_rows_log_writes_one_entry_per_row_and_refuses_foreign_rows(tracer):
     with pytest.raises(PermissionError):
         index_rows_log(user=tracer, rows=[IndexRow("index", 9, 9, "x", BERGEN, 9)], action="list")
     assert AccessLogEntry.objects.count() == 5
+
+
+def test_rows_log_in_chunks_is_one_moment_and_all_or_nothing(tracer, monkeypatch):
+    """Written in chunks so a 50 000-row export does not hold every entry (issue 5, B5), yet
+    one moment for the whole list, and a foreign row late in the list writes nothing."""
+    monkeypatch.setattr("tracing.access._LOG_CHUNK", 2)
+    rows = [IndexRow("index", n, n, f"{n:011d}", OSLO, n) for n in range(1, 6)]
+    index_rows_log(user=tracer, rows=iter(rows), action="export")
+    entries = AccessLogEntry.objects.filter(action="export")
+    assert sorted(entries.values_list("object_id", flat=True)) == [1, 2, 3, 4, 5]
+    assert len(set(entries.values_list("at", flat=True))) == 1
+    foreign = [*rows, IndexRow("index", 9, 9, "x", BERGEN, 9)]
+    with pytest.raises(PermissionError):
+        index_rows_log(user=tracer, rows=iter(foreign), action="list")
+    assert not AccessLogEntry.objects.filter(action="list").exists()
