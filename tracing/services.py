@@ -100,8 +100,13 @@ INDEX_FIELDS = (
 
 
 def _lock_person(fnr: str) -> None:
-    PersonLock.objects.get_or_create(fnr=fnr)
-    PersonLock.objects.select_for_update().get(fnr=fnr)
+    # The retention job (S11) deletes the lock row of a number left without records; if it does
+    # so between these two statements, the row is made again.
+    for _ in range(3):
+        PersonLock.objects.get_or_create(fnr=fnr)
+        if list(PersonLock.objects.select_for_update().filter(fnr=fnr).values_list("pk")):
+            return
+    raise TracingError("Registreringen kunne ikke låses. Prøv igjen.")
 
 
 def _person_data(registration: PersonDetails) -> dict:

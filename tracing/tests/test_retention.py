@@ -130,3 +130,32 @@ def test_s11_the_cutoff_is_exclusive():
         TracingRetentionResult()
     )
     assert Index.objects.filter(pk=at_cutoff.pk).exists()
+
+
+def test_s11_a_lock_row_deleted_by_retention_mid_registration_is_made_again(monkeypatch):
+    """Retention deletes the lock row of a number without records; a registration that found
+    the row a moment before must still get its lock (and register), not fail."""
+    from tracing.models import RegisteredByKind
+    from tracing.services import RegisteredBy, Registration, index_register
+
+    old = closed(300)
+    PersonLock.objects.create(fnr=old.fnr)
+    real_get_or_create = PersonLock.objects.get_or_create
+    calls = []
+
+    def get_or_create_then_retention_runs(**kwargs):
+        found = real_get_or_create(**kwargs)
+        if not calls:
+            calls.append(1)
+            closed_indexes_delete(closed_before=CUTOFF)  # removes the lock row just found
+        return found
+
+    monkeypatch.setattr(PersonLock.objects, "get_or_create", get_or_create_then_retention_runs)
+    result = index_register(
+        registration=Registration(fnr=old.fnr, first_name="Kari", last_name="Syntetisk"),
+        municipality_number="0301",
+        registered_by=RegisteredBy(kind=RegisteredByKind.STAFF),
+        self_registered=False,
+    )
+    assert result.rule == "D-0"
+    assert PersonLock.objects.filter(fnr=old.fnr).exists()
