@@ -12,7 +12,9 @@ BENCHMARKS lists them in the order they run; each `run` generates the population
 and putting it in BENCHMARKS.
 """
 
-# In run order: B3 generates 10k, 100k and then 1M persons; B2 then writes against the 1M.
+# In run order: B3 generates 10k, 100k and then 1M persons; B2 then writes against the 1M (and
+# removes its rows); B1 registers a few thousand new Oslo cases over HTTP (kept: they are
+# verified, and the worklists of B4 and B5 then hold them too); B6 reports B1's memory.
 BENCHMARKS = {
     "b3": "bench.b3_duplicates",
     "b2": "bench.b2_floor",
