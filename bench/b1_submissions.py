@@ -55,9 +55,10 @@ CLIENTS = (8, 32, 128)
 # Registrations per level: about a minute each at the throughput seen on this machine.
 PER_LEVEL = {8: 600, 32: 1200, 128: 1200}
 POPULATION = int(os.environ.get("B1_POPULATION", "1000000"))  # smaller for quick trials
-# gthread workers x threads. Two cores: processes for CPU, threads to overlap database waits.
-WORKERS = int(os.environ.get("B1_WORKERS", "4"))
-THREADS = int(os.environ.get("B1_THREADS", "4"))
+# gthread workers x threads. Two cores: one process per core, threads to overlap database
+# waits; 2 x 8 did best of 4 x 4, 3 x 4 and 2 x 8 (docs/scaling.md, B1).
+WORKERS = int(os.environ.get("B1_WORKERS", "2"))
+THREADS = int(os.environ.get("B1_THREADS", "8"))
 TINY_POPULATION = 300
 TINY_CLIENTS = (1, 2)
 TINY_PER_LEVEL = 3
