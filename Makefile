@@ -13,7 +13,7 @@ PORT ?= 8000
 SITE_URL ?= http://$(HOST):$(PORT)
 PYTEST_ARGS ?=
 
-.PHONY: run test lint test-fast bench deps chromium static demo migrate clean
+.PHONY: run test lint test-fast audit bench deps chromium static demo migrate clean
 
 run: deps static migrate demo
 	SITE_URL=$(SITE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
@@ -21,11 +21,15 @@ run: deps static migrate demo
 test: deps static chromium
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -m "not network" $(PYTEST_ARGS)
+
+# S12: pip-audit of the pinned and installed dependencies against PyPI's vulnerability data.
+audit: deps
+	$(VENV)/bin/pytest -m network smittesporing/tests/test_dependency_audit.py
 
 # Without the browser tests, for a quick round while working.
 test-fast: deps static
-	$(VENV)/bin/pytest -m "not e2e" $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -m "not e2e and not network" $(PYTEST_ARGS)
 
 lint: deps
 	$(VENV)/bin/ruff check .
