@@ -2,40 +2,14 @@
 sorting by keyboard, the index page actions (B-3) — without JavaScript, at 1280 and 768 px —
 and axe-core finds no accessibility violations on its pages."""
 
-import json
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 
+from tests.e2e.support import axe_violations, context_new, fits_width
 from tests.factories import IndexFactory, NoteFactory, StaffFactory, SyntheticPersonFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 PASSWORD = "et-langt-testpassord"
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -57,14 +31,10 @@ def log_in(page, base_url: str, username: str) -> None:
     page.get_by_role("button", name="Logg inn").click()
 
 
-def fits_width(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-
 @pytest.mark.parametrize("width", [1280, 768])
 def test_tracer_works_without_javascript(browser, live_server, oslo, width):
-    context = browser.new_context(
-        java_script_enabled=False, viewport={"width": width, "height": 900}
+    context = context_new(
+        browser, live_server.url, {"width": width, "height": 900}, java_script_enabled=False
     )
     page = context.new_page()
     log_in(page, live_server.url, "oslo.tracer")
@@ -115,16 +85,10 @@ def test_tracer_works_without_javascript(browser, live_server, oslo, width):
     context.close()
 
 
-def axe_violations(page) -> list[dict]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => JSON.stringify((await axe.run(document)).violations)")
-    return [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]} for v in json.loads(result)]
-
-
 @pytest.mark.parametrize("width", [1280, 768])
 def test_axe_finds_no_violations_on_backoffice_pages(browser, live_server, oslo, width):
-    # bypass_csp only lets the test inject axe-core; the pages themselves have no scripts.
-    context = browser.new_context(bypass_csp=True, viewport={"width": width, "height": 900})
+    # axe-core is served from the site's own origin (tests/e2e/support.py): the CSP stays on.
+    context = context_new(browser, live_server.url, {"width": width, "height": 900})
     page = context.new_page()
     base = live_server.url
     pages = {}
