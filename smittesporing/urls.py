@@ -3,8 +3,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from api.main import api
+from smittesporing.views import home
 
 urlpatterns = [
+    path("", home, name="home"),
     path("", include("selfreg.urls")),
     path("django-admin/", admin.site.urls),
     path("smittesporing/", include("accounts.urls")),
