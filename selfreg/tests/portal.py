@@ -59,3 +59,16 @@ def valid_form(**changes) -> dict:
     }
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
+
+
+def input_value(html: str, name: str) -> str | None:
+    """The value of the <input> named `name`; None when there is no such input."""
+    tag = re.search(rf'<input [^>]*name="{name}"[^>]*>', html)
+    if tag is None:
+        return None
+    value = re.search(r'value="([^"]*)"', tag.group(0))
+    return value.group(1) if value else ""
+
+
+def days_ago(n: int) -> str:
+    return (today() - datetime.timedelta(days=n)).isoformat()

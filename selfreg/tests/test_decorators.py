@@ -6,17 +6,12 @@ import time
 import pytest
 
 from registers.types import RegisterInvalidResponse, RegisterTimeout, RegisterUnavailable
-from selfreg.tests.portal import FORM, choose, selfreg_on, valid_form, who_url
+from selfreg.tests.portal import FORM, choose, valid_form, who_url
 from tracing.models import Index, Person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("oslo_takes_selfreg")]
 
 MESSAGE = "Tjenesten er ikke tilgjengelig akkurat nå. Prøv igjen senere."
-
-
-@pytest.fixture(autouse=True)
-def _oslo_takes_selfreg(db):
-    selfreg_on("0301")
 
 
 def register_down(error):

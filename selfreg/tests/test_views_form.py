@@ -6,7 +6,16 @@ import re
 import pytest
 
 from municipalities.selectors import postal_place
-from selfreg.tests.portal import FORM, RECEIPT, START, choose, selfreg_on, today, valid_form
+from selfreg.tests.portal import (
+    FORM,
+    RECEIPT,
+    START,
+    choose,
+    days_ago,
+    input_value,
+    today,
+    valid_form,
+)
 from tests.factories import (
     SyntheticKrrEntryFactory,
     SyntheticPersonFactory,
@@ -15,24 +24,7 @@ from tests.factories import (
 )
 from tracing.models import Index
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _oslo_takes_selfreg(db):
-    selfreg_on("0301")
-
-
-def input_value(html: str, name: str) -> str | None:
-    tag = re.search(rf'<input [^>]*name="{name}"[^>]*>', html)
-    if tag is None:
-        return None
-    value = re.search(r'value="([^"]*)"', tag.group(0))
-    return value.group(1) if value else ""
-
-
-def days_ago(n: int) -> str:
-    return (today() - datetime.timedelta(days=n)).isoformat()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("oslo_takes_selfreg")]
 
 
 # --- entering the form ----------------------------------------------------------------------

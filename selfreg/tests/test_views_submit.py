@@ -10,7 +10,14 @@ from freezegun import freeze_time
 from municipalities.selectors import postal_place
 from municipalities.services import municipality_set_status
 from registers.models import SyntheticPerson
-from selfreg.tests.portal import FORM, RECEIPT, START, choose, selfreg_on, today, valid_form
+from selfreg.tests.portal import (
+    FORM,
+    RECEIPT,
+    START,
+    choose,
+    selfreg_on,
+    valid_form,
+)
 from tests.factories import (
     IndexFactory,
     PersonFactory,
@@ -20,24 +27,7 @@ from tests.factories import (
 )
 from tracing.models import Index, Note, RegisteredByKind
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _oslo_takes_selfreg(db):
-    selfreg_on("0301")
-
-
-def input_value(html: str, name: str) -> str | None:
-    tag = re.search(rf'<input [^>]*name="{name}"[^>]*>', html)
-    if tag is None:
-        return None
-    value = re.search(r'value="([^"]*)"', tag.group(0))
-    return value.group(1) if value else ""
-
-
-def days_ago(n: int) -> str:
-    return (today() - datetime.timedelta(days=n)).isoformat()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("oslo_takes_selfreg")]
 
 
 # --- submission ------------------------------------------------------------------------------

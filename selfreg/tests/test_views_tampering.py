@@ -14,12 +14,7 @@ from selfreg.tests.portal import FORM, RECEIPT, START, choose, selfreg_on, valid
 from tests.factories import SyntheticPersonFactory, synthetic_child_of, years_ago
 from tracing.models import Index, RegisteredByKind
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _oslo_takes_selfreg(db):
-    selfreg_on("0301")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("oslo_takes_selfreg")]
 
 
 TAMPERED = {

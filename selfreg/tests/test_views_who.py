@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from municipalities.services import municipality_set_status
 from selfreg.flow import FLOW_KEY
-from selfreg.tests.portal import FORM, START, choose, radio_values, selfreg_on, who_url
+from selfreg.tests.portal import FORM, START, choose, radio_values, who_url
 from tests.factories import (
     IndexFactory,
     PersonFactory,
@@ -18,12 +18,7 @@ from tests.factories import (
 )
 from tracing.models import Index, RegisteredByKind
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _oslo_takes_selfreg(db):
-    selfreg_on("0301")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("oslo_takes_selfreg")]
 
 
 def session_flow(client) -> dict | None:
