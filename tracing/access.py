@@ -11,7 +11,6 @@ Views, the administration and the API must not query tracing models for staff in
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import NoReturn
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -40,7 +39,7 @@ def _may_trace(user: AbstractBaseUser, municipality_number: str) -> bool:
     return municipality_number in user_municipality_numbers(user=user, role=Role.TRACER)
 
 
-def _deny(
+def _check(
     *,
     user: AbstractBaseUser,
     object_type: str,
@@ -49,14 +48,21 @@ def _deny(
     person: Person | None,
     municipality_number: str | None,
     index_id: int | None = None,
-) -> NoReturn:
+) -> None:
+    """Write the access-log entry, allowed or denied, then raise Http404 if denied.
+
+    `municipality_number` is None for an object that does not exist: denied, and logged the
+    same way as another municipality's object.
+    """
+    allowed = municipality_number is not None and _may_trace(user, municipality_number)
     access_log_write(
         user=user,
         records=[
             AccessRecord(
                 object_type=object_type,
                 action=action,
-                allowed=False,
+                allowed=allowed,
+                role=Role.TRACER if allowed else "",
                 municipality_number=municipality_number,
                 object_id=object_id,
                 person_id=person.pk if person else None,
@@ -65,59 +71,22 @@ def _deny(
             )
         ],
     )
-    # No message: the answer must not tell "another municipality's" from "does not exist".
-    raise Http404
-
-
-def _allow(
-    *,
-    user: AbstractBaseUser,
-    object_type: str,
-    object_id: int,
-    action: str,
-    person: Person,
-    municipality_number: str,
-    index_id: int | None = None,
-) -> None:
-    access_log_write(
-        user=user,
-        records=[
-            AccessRecord(
-                object_type=object_type,
-                action=action,
-                allowed=True,
-                role=Role.TRACER,
-                municipality_number=municipality_number,
-                object_id=object_id,
-                person_id=person.pk,
-                person_fnr=person.fnr,
-                index_id=index_id,
-            )
-        ],
-    )
+    if not allowed:
+        # No message: the answer must not tell "another municipality's" from "does not exist".
+        raise Http404
 
 
 def index_get_for_user(*, user: AbstractBaseUser, index_id: int, action: str) -> Index:
     """The index (with its person and municipality) if the user traces in its municipality."""
     index = Index.objects.select_related("person", "municipality").filter(pk=index_id).first()
-    if index is None or not _may_trace(user, index.municipality_id):
-        _deny(
-            user=user,
-            object_type=ObjectType.INDEX,
-            object_id=index_id,
-            action=action,
-            person=index.person if index else None,
-            municipality_number=index.municipality_id if index else None,
-            index_id=index.pk if index else None,
-        )
-    _allow(
+    _check(
         user=user,
         object_type=ObjectType.INDEX,
-        object_id=index.pk,
+        object_id=index_id,
         action=action,
-        person=index.person,
-        municipality_number=index.municipality_id,
-        index_id=index.pk,
+        person=index.person if index else None,
+        municipality_number=index.municipality_id if index else None,
+        index_id=index.pk if index else None,
     )
     return index
 
@@ -125,22 +94,13 @@ def index_get_for_user(*, user: AbstractBaseUser, index_id: int, action: str) ->
 def person_get_for_user(*, user: AbstractBaseUser, person_id: int, action: str) -> Person:
     """The person record if the user traces in the record's municipality."""
     person = Person.objects.select_related("municipality").filter(pk=person_id).first()
-    if person is None or not _may_trace(user, person.municipality_id):
-        _deny(
-            user=user,
-            object_type=ObjectType.PERSON,
-            object_id=person_id,
-            action=action,
-            person=person,
-            municipality_number=person.municipality_id if person else None,
-        )
-    _allow(
+    _check(
         user=user,
         object_type=ObjectType.PERSON,
-        object_id=person.pk,
+        object_id=person_id,
         action=action,
         person=person,
-        municipality_number=person.municipality_id,
+        municipality_number=person.municipality_id if person else None,
     )
     return person
 
@@ -155,24 +115,14 @@ def close_contact_get_for_user(
         .filter(pk=close_contact_id)
         .first()
     )
-    if contact is None or not _may_trace(user, contact.municipality_id):
-        _deny(
-            user=user,
-            object_type=ObjectType.CLOSE_CONTACT,
-            object_id=close_contact_id,
-            action=action,
-            person=contact.person if contact else None,
-            municipality_number=contact.municipality_id if contact else None,
-            index_id=contact.index_id if contact else None,
-        )
-    _allow(
+    _check(
         user=user,
         object_type=ObjectType.CLOSE_CONTACT,
-        object_id=contact.pk,
+        object_id=close_contact_id,
         action=action,
-        person=contact.person,
-        municipality_number=contact.municipality_id,
-        index_id=contact.index_id,
+        person=contact.person if contact else None,
+        municipality_number=contact.municipality_id if contact else None,
+        index_id=contact.index_id if contact else None,
     )
     return contact
 
@@ -181,17 +131,7 @@ def index_log_for_user(*, user: AbstractBaseUser, index: Index, action: str) -> 
     """Log a further action on an index already reached through `index_get_for_user`, or just
     created by the user (e.g. registered by hand). Refuses an index outside the user's
     municipalities like the getters do."""
-    if not _may_trace(user, index.municipality_id):
-        _deny(
-            user=user,
-            object_type=ObjectType.INDEX,
-            object_id=index.pk,
-            action=action,
-            person=index.person,
-            municipality_number=index.municipality_id,
-            index_id=index.pk,
-        )
-    _allow(
+    _check(
         user=user,
         object_type=ObjectType.INDEX,
         object_id=index.pk,
