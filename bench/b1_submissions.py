@@ -1,8 +1,8 @@
 """B1: end-to-end self-registrations over HTTP, and B6: memory per app process under that load.
 
 The app is served by gunicorn (a subprocess on 127.0.0.1, a free port, gthread workers) against
-the bench database; a SEPARATE load-generating process (multiprocessing, spawn) runs one thread
-per client, each with its own requests.Session, and walks the real portal flow for every
+the bench database; a SEPARATE load-generating process (multiprocessing, spawn; bench.loadgen)
+runs one thread per client, each with its own keep-alive connection and cookies, and walks the real portal flow for every
 registration, each one a different person from the register, new to the tracing system (D-0):
 
     GET  .../hjemmetest?kommunenummer=0301        (the published entry page; CSRF token)
@@ -38,16 +38,23 @@ import contextlib
 import datetime
 import multiprocessing
 import os
-import re
-import threading
 import time
 
 from bench.common import ensure_population, percentiles, print_table
+from bench.loadgen import (
+    MUNICIPALITY,
+    START,
+    DjangoClientHttp,
+    drive,
+    form_answers,
+    register_one,
+)
 from bench.server import MemoryWatch, gunicorn
 
 NAME = "b1_submissions"
 TITLE = "B1 end-to-end self-registrations over HTTP (gunicorn, separate load process)"
-CLIENTS = (8, 32, 128)
+# B1_CLIENTS="32" runs only that level (for quick trials; make bench runs all three).
+CLIENTS = tuple(int(c) for c in os.environ.get("B1_CLIENTS", "8 32 128").split())
 # Registrations per level: about a minute each at the throughput seen on this machine.
 PER_LEVEL = {8: 600, 32: 1200, 128: 1200}
 POPULATION = int(os.environ.get("B1_POPULATION", "1000000"))  # smaller for quick trials
@@ -58,138 +65,9 @@ THREADS = int(os.environ.get("B1_THREADS", "8"))
 TINY_POPULATION = 300
 TINY_CLIENTS = (1, 2)
 TINY_PER_LEVEL = 3
-MUNICIPALITY = "0301"
-BASE = "/innlogget/smitte-selvregistrering/hjemmetest"
-START, WHO, FORM, RECEIPT = BASE, f"{BASE}/hvem", f"{BASE}/skjema", f"{BASE}/kvittering"
-CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 # B6 reads the memory figures of the last B1 run in this process (bench/b6_memory.py).
 LAST_MEMORY: dict = {}
-
-
-# --- the load-generating side (no Django in the load process) -------------------------------
-
-
-def form_answers(today: datetime.date) -> dict:
-    return {
-        "phone": "+4791234567",
-        "email": "bench@example.no",
-        "workplace_or_school": "Kontor",
-        "test_date_from": (today - datetime.timedelta(days=1)).isoformat(),
-        "test_date_to": "",
-        "symptom_onset_from": (today - datetime.timedelta(days=2)).isoformat(),
-        "symptom_onset_to": "",
-        "infection_place": "household",
-        "infection_place_description": "",
-        "risk_group": "no",
-    }
-
-
-def register_one(http, answers: dict) -> tuple[str, float | None, str]:
-    """Walk the flow once. Returns (outcome, form POST ms, detail); outcome "ok" means the
-    form POST answered 302 to the receipt and the receipt page came."""
-    status, text, _ = http.get(f"{START}?kommunenummer={MUNICIPALITY}")
-    token = CSRF_RE.search(text)
-    if status != 200 or token is None:
-        return "error", None, f"start GET {status}"
-    csrf = token.group(1)
-    status, _, location = http.post(
-        START, {"csrfmiddlewaretoken": csrf, "kommunenummer": MUNICIPALITY}
-    )
-    if status != 302 or WHO not in location:
-        return "error", None, f"start POST {status}"
-    status, _, location = http.post(
-        f"{WHO}?kommunenummer={MUNICIPALITY}", {"csrfmiddlewaretoken": csrf, "hvem": "self"}
-    )
-    if status != 302 or FORM not in location:
-        return "error", None, f"who POST {status}"
-    status, text, _ = http.get(FORM)
-    token = CSRF_RE.search(text)
-    if status != 200 or token is None:
-        return "error", None, f"form GET {status}"
-    started = time.perf_counter()
-    status, _, location = http.post(FORM, {"csrfmiddlewaretoken": token.group(1), **answers})
-    post_ms = (time.perf_counter() - started) * 1000
-    if status != 302 or RECEIPT not in location:
-        return "error", post_ms, f"form POST {status}"
-    status, _, _ = http.get(RECEIPT)
-    if status != 200:
-        return "error", post_ms, f"receipt GET {status}"
-    return "ok", post_ms, ""
-
-
-class RequestsHttp:
-    def __init__(self, base_url: str, cookie_name: str, session_key: str):
-        import requests
-
-        self.base = base_url
-        self.session = requests.Session()
-        self.session.cookies.set(cookie_name, session_key, domain="127.0.0.1", path="/")
-
-    def get(self, path: str):
-        r = self.session.get(self.base + path, allow_redirects=False, timeout=60)
-        return r.status_code, r.text, r.headers.get("Location", "")
-
-    def post(self, path: str, data: dict):
-        headers = {"Referer": self.base + path}
-        r = self.session.post(
-            self.base + path, data=data, headers=headers, allow_redirects=False, timeout=60
-        )
-        return r.status_code, r.text, r.headers.get("Location", "")
-
-
-def drive(base_url: str, cookie_name: str, jobs: list[list[tuple[str, str]]], today_iso: str):
-    """The load process: one thread per client; client i registers the persons jobs[i] (each
-    a (session key, fnr)). Returns per registration (fnr, outcome, post_ms, detail, total_ms)
-    and the wall time from the start barrier to the last answer."""
-    answers = form_answers(datetime.date.fromisoformat(today_iso))
-    results: list[tuple] = []
-    lock = threading.Lock()
-    barrier = threading.Barrier(len(jobs) + 1)
-
-    def client(persons):
-        import requests
-
-        mine = []
-        barrier.wait(timeout=120)
-        for session_key, fnr in persons:
-            http = RequestsHttp(base_url, cookie_name, session_key)
-            started = time.perf_counter()
-            try:
-                outcome, post_ms, detail = register_one(http, answers)
-            except requests.RequestException as exc:
-                outcome, post_ms, detail = "error", None, type(exc).__name__
-            mine.append((fnr, outcome, post_ms, detail, (time.perf_counter() - started) * 1000))
-            http.session.close()
-        with lock:
-            results.extend(mine)
-
-    threads = [threading.Thread(target=client, args=(persons,)) for persons in jobs]
-    for thread in threads:
-        thread.start()
-    barrier.wait(timeout=120)
-    started = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    return results, time.perf_counter() - started
-
-
-class DjangoClientHttp:
-    """--tiny on SQLite: the same flow through Django's test client, in this process."""
-
-    def __init__(self, cookie_name: str, session_key: str):
-        from django.test import Client
-
-        self.client = Client()
-        self.client.cookies[cookie_name] = session_key
-
-    def get(self, path: str):
-        r = self.client.get(path)
-        return r.status_code, r.content.decode(), r.get("Location", "")
-
-    def post(self, path: str, data: dict):
-        r = self.client.post(path, data)
-        return r.status_code, r.content.decode(), r.get("Location", "")
 
 
 # --- preparation and verification (Django side) ---------------------------------------------
@@ -361,7 +239,7 @@ def run(*, tiny: bool) -> dict:
             master,
         ):
             for clients in levels:
-                per = TINY_PER_LEVEL * clients if tiny else PER_LEVEL[clients]
+                per = TINY_PER_LEVEL * clients if tiny else PER_LEVEL.get(clients, 1200)
                 print(f"B1: {clients} clients, {per} registrations ...", flush=True)
                 results.append(_level(clients, per, base_url, master))
     else:

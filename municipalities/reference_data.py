@@ -63,3 +63,7 @@ def load_reference_data(*, municipality_model=None, former_model=None, postal_mo
                 )
                 for row in _rows(POSTAL_CODES_FILE)
             )
+    if municipality_model is models.Municipality:  # bulk_create sends no post_save
+        from municipalities.selectors import forget_municipality_choices
+
+        forget_municipality_choices()

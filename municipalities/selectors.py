@@ -22,6 +22,30 @@ def municipality_list() -> list[Municipality]:
     return sorted(Municipality.objects.all(), key=lambda m: norwegian_sort_key(m.name_norwegian))
 
 
+_choices: tuple[tuple[str, str], ...] = ()
+
+
+def municipality_choices() -> tuple[tuple[str, str], ...]:
+    """(number, name) of all municipalities in Norwegian alphabetical order, for "Velg kommune"
+    (C-2). Reference data that changes with a release, not with a request: read once per process
+    (issue 5: 357 model instances on every page view), and forgotten when a municipality is
+    saved or deleted in this process or the reference data is loaded (forget_municipality_choices).
+    An empty table is never remembered."""
+    global _choices
+    if not _choices:
+        rows = Municipality.objects.values_list("number", "name", "name_norwegian")
+        _choices = tuple(
+            (number, name)
+            for number, name, _ in sorted(rows, key=lambda row: norwegian_sort_key(row[2]))
+        )
+    return _choices
+
+
+def forget_municipality_choices() -> None:
+    global _choices
+    _choices = ()
+
+
 def municipality_get(*, number: str) -> Municipality | None:
     return Municipality.objects.filter(number=number).first()
 

@@ -90,16 +90,17 @@ def subject_get(*, parent: RegisterPerson, choice: str, today: datetime.date) ->
     return None
 
 
-def subject_prefill(*, subject: Subject) -> Prefill:
+def subject_prefill(*, subject: Subject, contact: bool = True) -> Prefill:
     """C-6: names, address, postal code and post town from Folkeregisteret; phone and e-mail
     from KRR for the citizen themself. A person reserved in KRR, or not in it, gets empty
     phone and e-mail: reservation means the public sector is not to use those channels.
     A child gets no phone or e-mail (only the names are shown for a child), but the child's
-    address is still registered on the person record (I-5)."""
+    address is still registered on the person record (I-5).
+    `contact=False` leaves KRR unasked: a posted form carries the phone and e-mail to use."""
     person = subject.person
     address = person.address
     phone = email = ""
-    if subject.is_self:
+    if subject.is_self and contact:
         contact = interfaces.get_krr().contact_info(person.fnr)
         if contact is not None and not contact.reserved:
             phone, email = contact.phone, contact.email

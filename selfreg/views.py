@@ -15,7 +15,11 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
 from municipalities.models import Municipality
-from municipalities.selectors import municipality_get, municipality_list, municipality_lookup_number
+from municipalities.selectors import (
+    municipality_choices,
+    municipality_get,
+    municipality_lookup_number,
+)
 from registers.types import RegisterPerson
 from selfreg.decorators import portal_page
 from selfreg.flow import flow_begin, receipt_get
@@ -118,7 +122,7 @@ def render_not_in_register(request: HttpRequest) -> HttpResponse:
 @portal_page("GET", "POST")
 def start(request: HttpRequest) -> HttpResponse:
     """C-2: "Velg kommune", preselected from ?kommunenummer= (A-3), explained if old (A-4)."""
-    municipalities = municipality_list()
+    municipalities = municipality_choices()
     notice = ""
     if request.method == "POST":
         form = MunicipalityForm(request.POST, municipalities=municipalities)

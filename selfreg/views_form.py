@@ -63,7 +63,8 @@ def registration_form(request: HttpRequest) -> HttpResponse:
             status=403,
         )
     already = {"person": subject.person, "is_self": subject.is_self, "municipality": municipality}
-    prefill = subject_prefill(subject=subject)
+    # KRR only for the form's initial phone and e-mail; a POST carries the citizen's own.
+    prefill = subject_prefill(subject=subject, contact=request.method == "GET")
     is_child = not subject.is_self
     if request.method == "GET":
         if index_is_registered_recently(fnr=subject.person.fnr, now=timezone.now()):

@@ -8,9 +8,11 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY as STAFF_USER_KEY
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from selfreg.session import LOGIN_AT_KEY as CITIZEN_LOGIN_AT_KEY
 from selfreg.session import PID_KEY as CITIZEN_PID_KEY
+from smittesporing.sessions import needs_touch
 
 logger = logging.getLogger(__name__)
 
@@ -74,11 +76,14 @@ def login_past_absolute_limit(session: SessionBase, *, now: float) -> bool:
 
 
 class SessionLifetimeMiddleware:
-    """S5: ends a login 120 minutes after it began, however active the user has been.
+    """S5: ends a login 120 minutes after it began, however active the user has been, and
+    keeps the idle timeout (30 minutes, SESSION_COOKIE_AGE) moving with the user's activity.
 
-    The idle timeout (30 minutes) is the session's expiry, pushed forward by every request
-    (SESSION_COOKIE_AGE, SESSION_SAVE_EVERY_REQUEST); this bounds the whole login. Goes right
-    after SessionMiddleware, before anything reads the login.
+    The idle timeout is the session's expiry. A request that leaves the session unchanged
+    marks it for saving (a new expiry and cookie) only once the stored expiry is more than
+    SESSION_TOUCH_INTERVAL_SECONDS old (smittesporing.sessions): one write a minute for an
+    active user instead of one per request. Goes right after SessionMiddleware, before
+    anything reads the login; on the way out it runs before SessionMiddleware saves.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
@@ -88,4 +93,12 @@ class SessionLifetimeMiddleware:
         if login_past_absolute_limit(request.session, now=time.time()):
             request.session.flush()
             logger.info("session ended: login older than the absolute limit")
-        return self.get_response(request)
+        response = self.get_response(request)
+        if needs_touch(
+            request.session,
+            now=timezone.now(),
+            age=settings.SESSION_COOKIE_AGE,
+            interval=settings.SESSION_TOUCH_INTERVAL_SECONDS,
+        ):
+            request.session.modified = True
+        return response

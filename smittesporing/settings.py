@@ -81,6 +81,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's widget templates written in Python, byte for byte the same markup (issue 5).
+FORM_RENDERER = "smittesporing.form_renderer.WidgetRenderer"
+
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
@@ -140,10 +143,13 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Sessions live in the database so that any app process can serve any request.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "smittesporing.sessions"  # Django's db store, remembering the expiry it read
 SESSION_IDLE_TIMEOUT_SECONDS = env_int("SESSION_IDLE_TIMEOUT_SECONDS", 30 * 60)
 SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT_SECONDS
-SESSION_SAVE_EVERY_REQUEST = True  # each request pushes the idle expiry forward
+# Activity pushes the idle expiry forward, writing the session row at most once per interval
+# when nothing else changed (smittesporing.sessions; not SESSION_SAVE_EVERY_REQUEST: issue 5).
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_TOUCH_INTERVAL_SECONDS = 60
 # S5: a login ends this long after it began, however active (smittesporing.middleware).
 SESSION_ABSOLUTE_TIMEOUT_SECONDS = env_int("SESSION_ABSOLUTE_TIMEOUT_SECONDS", 120 * 60)
 SESSION_COOKIE_HTTPONLY = True

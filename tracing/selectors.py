@@ -3,7 +3,7 @@
 import datetime
 from collections.abc import Collection
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from tracing.models import CloseContact, Index, Person
 from tracing.rules import Candidate, CandidateKind
@@ -51,9 +51,10 @@ def index_self_registered_recently(*, fnr: str, now: datetime.datetime) -> bool:
 
 def index_is_registered_recently(*, fnr: str, now: datetime.datetime) -> bool:
     """C-5: a self-registration in the last 14 days, or an active index, for this person."""
+    since = now - datetime.timedelta(days=SELFREG_REFUSAL_DAYS)
     return Index.objects.filter(
-        fnr=fnr, status=Index.Status.ACTIVE
-    ).exists() or index_self_registered_recently(fnr=fnr, now=now)
+        Q(status=Index.Status.ACTIVE) | Q(self_registered=True, opened_at__gte=since), fnr=fnr
+    ).exists()
 
 
 def index_list(

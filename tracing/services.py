@@ -103,7 +103,9 @@ def _lock_person(fnr: str) -> None:
     # The retention job (S11) deletes the lock row of a number left without records; if it does
     # so between these two statements, the row is made again.
     for _ in range(3):
-        PersonLock.objects.get_or_create(fnr=fnr)
+        # INSERT … ON CONFLICT DO NOTHING (INSERT OR IGNORE on SQLite): one statement where
+        # get_or_create takes four with its savepoint (issue 5).
+        PersonLock.objects.bulk_create([PersonLock(fnr=fnr)], ignore_conflicts=True)
         if list(PersonLock.objects.select_for_update().filter(fnr=fnr).values_list("pk")):
             return
     raise TracingError("Registreringen kunne ikke låses. Prøv igjen.")
@@ -220,20 +222,27 @@ def _write_selfreg_notes(
     """I-4: the two notes every self-registration writes."""
     by_guardian = registered_by.kind == RegisteredByKind.GUARDIAN
     label = "Selvregistrering (foresatt)" if by_guardian else "Selvregistrering"
-    Note.objects.create(
-        index=index,
-        title=notes.DONE_TITLE,
-        text=notes.done_text(now),
-        created_at=now,
-        author_label=label,
-    )
-    Note.objects.create(
-        index=index,
-        title=notes.INFO_TITLE,
-        text=notes.info_text(registration=registration, moment=now, by_guardian=by_guardian),
-        # A microsecond later, so that "newest first" lists the two notes in a stable order.
-        created_at=now + datetime.timedelta(microseconds=1),
-        author_label=label,
+    Note.objects.bulk_create(
+        [
+            Note(
+                index=index,
+                title=notes.DONE_TITLE,
+                text=notes.done_text(now),
+                created_at=now,
+                author_label=label,
+            ),
+            Note(
+                index=index,
+                title=notes.INFO_TITLE,
+                text=notes.info_text(
+                    registration=registration, moment=now, by_guardian=by_guardian
+                ),
+                # A microsecond later, so that "newest first" lists the two notes in a stable
+                # order.
+                created_at=now + datetime.timedelta(microseconds=1),
+                author_label=label,
+            ),
+        ]
     )
 
 

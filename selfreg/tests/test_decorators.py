@@ -6,7 +6,7 @@ import time
 import pytest
 
 from registers.types import RegisterInvalidResponse, RegisterTimeout, RegisterUnavailable
-from selfreg.tests.portal import FORM, choose, valid_form, who_url
+from selfreg.tests.portal import FORM, RECEIPT, choose, valid_form, who_url
 from tracing.models import Index, Person
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("oslo_takes_selfreg")]
@@ -70,13 +70,19 @@ def test_folkeregister_down_on_form_post_registers_nothing(citizen_client, paren
     assert not Person.objects.exists()
 
 
-def test_krr_down_on_form_is_503(citizen_client, parent, monkeypatch):
+def test_krr_down_on_form_is_503_but_a_posted_form_needs_no_krr(
+    citizen_client, parent, monkeypatch
+):
+    """KRR only prefills phone and e-mail (C-6); a posted form carries the citizen's own, so
+    a KRR outage does not stop a citizen who already has the form (issue 5: KRR is not asked
+    on POST)."""
     client = citizen_client(parent.fnr)
     choose(client)
     monkeypatch.setattr("registers.interfaces.get_krr", register_down(RegisterTimeout))
     assert_unavailable(client.get(FORM))
-    assert_unavailable(client.post(FORM, valid_form()))
     assert not Index.objects.exists()
+    assert client.post(FORM, valid_form(phone="+4799887766")).url == RECEIPT
+    assert Index.objects.get().person.phone == "+4799887766"
 
 
 def test_register_back_up_the_flow_continues(citizen_client, parent, monkeypatch):
@@ -163,7 +169,9 @@ def test_r4_krr_times_out_or_answers_500(
     assert choose(client).url == FORM  # Folkeregisteret answers: the citizen reaches the form
     krr.hang() if failure == "timeout" else krr.answer_status(500)
     assert_unavailable(_timed(record_property, lambda: client.get(FORM)))
-    assert_unavailable(_timed(record_property, lambda: client.post(FORM, valid_form())))
     error = "RegisterTimeout" if failure == "timeout" else "RegisterUnavailable"
     _assert_logged_without_fnr(caplog, parent, "KRR", error)
     assert not Index.objects.exists() and not Person.objects.exists()
+    # The form's POST does not ask KRR: the citizen typed phone and e-mail (C-6).
+    assert client.post(FORM, valid_form()).url == RECEIPT
+    assert Index.objects.count() == 1
