@@ -29,11 +29,20 @@ class _Echo:
         return value
 
 
+_LINES_PER_CHUNK = 200  # one piece of the stream: ~16 kB, instead of one per line (issue 5)
+
+
 def csv_lines(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[str]:
     writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
     yield _BOM + writer.writerow([csv_safe(h) for h in header])
+    lines = []
     for row in rows:
-        yield writer.writerow([csv_safe(cell) for cell in row])
+        lines.append(writer.writerow([csv_safe(cell) for cell in row]))
+        if len(lines) == _LINES_PER_CHUNK:
+            yield "".join(lines)
+            lines = []
+    if lines:
+        yield "".join(lines)
 
 
 def csv_response(

@@ -125,8 +125,15 @@ class AccessLogEntry(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     username = models.CharField(max_length=150)
     role = models.CharField(max_length=10, choices=Role.choices, blank=True)
+    # No index of its own: accesslog_municipality (municipality, at) serves the lookups, and
+    # every index costs on each of the 50 000 entries an export writes (issue 5, B5).
     municipality = models.ForeignKey(
-        Municipality, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Municipality,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     object_type = models.CharField(max_length=20, choices=ObjectType.choices)
     object_id = models.BigIntegerField(null=True, blank=True)

@@ -12,7 +12,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import (
@@ -208,6 +209,53 @@ def access_log_write(
         ],
         batch_size=500,
     )
+
+
+# The names a source query for access_log_write_select must give its columns (values()).
+ACCESS_SOURCE_COLUMNS = {
+    "log_object_id": "object_id",
+    "log_person_id": "person_id",
+    "log_person_fnr": "person_fnr",
+    "log_municipality": "municipality_id",
+    "log_index_id": "index_id",
+}
+
+
+def access_log_write_select(
+    *,
+    user: AbstractBaseUser,
+    source: QuerySet,
+    object_type: str,
+    action: str,
+    role: str,
+    now: datetime.datetime | None = None,
+) -> int:
+    """Append one entry per row of `source` (B-4) inside the database, as one
+    INSERT … SELECT: a list of 50 000 rows is one statement, not 50 000 model instances in
+    Python (issue 5, B5). `source` is a values() query naming its columns as in
+    ACCESS_SOURCE_COLUMNS; the caller limits it to what the user may see. One statement, so
+    all or nothing. Returns how many entries were written."""
+    if set(source.query.values_select) | set(source.query.annotation_select) != set(
+        ACCESS_SOURCE_COLUMNS
+    ):
+        raise ValueError(f"the source must give exactly {sorted(ACCESS_SOURCE_COLUMNS)}")
+    select_sql, select_params = source.order_by().query.sql_with_params()
+    connection = connections[source.db]
+    quote = connection.ops.quote_name
+    fixed = ["at", "user_id", "username", "role", "object_type", "action", "allowed"]
+    target = ", ".join(quote(c) for c in [*fixed, *ACCESS_SOURCE_COLUMNS.values()])
+    picked = ", ".join(f"log_rows.{quote(c)}" for c in ACCESS_SOURCE_COLUMNS)
+    placeholders = ", ".join(["%s"] * len(fixed))
+    # Only quoted identifiers and Django's own compiled query; every value is a parameter.
+    sql = (
+        f"INSERT INTO {quote(AccessLogEntry._meta.db_table)} ({target}) "  # noqa: S608
+        f"SELECT {placeholders}, {picked} FROM ({select_sql}) log_rows"
+    )
+    moment = connection.ops.adapt_datetimefield_value(now or timezone.now())
+    params = [moment, user.pk, user.get_username(), role, object_type, action, True]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *select_params])
+        return cursor.rowcount
 
 
 API_TOKEN_PREFIX = "smt_"  # noqa: S105 (a visible prefix, not a secret)

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import F, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import AccessAction, ObjectType, Role
 from accounts.selectors import user_municipality_numbers
-from accounts.services import AccessRecord, access_log_write
+from accounts.services import AccessRecord, access_log_write, access_log_write_select
 from tracing.models import CloseContact, Index, Person
 
 _LOG_CHUNK = 2000  # access-log entries held in memory at once (index_rows_log)
@@ -30,6 +31,7 @@ __all__ = [
     "close_contact_get_for_user",
     "index_get_for_user",
     "index_log_for_user",
+    "index_queryset_log",
     "index_rows_log",
     "person_get_for_user",
 ]
@@ -192,3 +194,26 @@ def index_rows_log(*, user: AbstractBaseUser, rows: Iterable[IndexRow], action: 
         access_log_write(user=user, records=first, now=now)
         while chunk := list(itertools.islice(pending, _LOG_CHUNK)):
             access_log_write(user=user, records=chunk, now=now)
+
+
+def index_queryset_log(*, user: AbstractBaseUser, indexes: QuerySet[Index], action: str) -> int:
+    """B-4 for a whole list as a query (the CSV export): one entry per index, written by the
+    database in one INSERT … SELECT before the list is shown: for 50 000 rows, a fraction of a
+    second and no memory in Python (issue 5, B5).
+
+    The query must come from selectors already limited to the user's municipalities; an index
+    outside them is a programming error and stops the export with nothing written.
+    """
+    numbers = user_municipality_numbers(user=user, role=Role.TRACER)
+    if indexes.exclude(municipality_id__in=numbers).exists():
+        raise PermissionError("list row outside the user's municipalities")
+    source = indexes.filter(municipality_id__in=numbers).values(
+        log_object_id=F("pk"),
+        log_person_id=F("person_id"),
+        log_person_fnr=F("fnr"),
+        log_municipality=F("municipality_id"),
+        log_index_id=F("pk"),
+    )
+    return access_log_write_select(
+        user=user, source=source, object_type=ObjectType.INDEX, action=action, role=Role.TRACER
+    )

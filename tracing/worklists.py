@@ -5,7 +5,7 @@ the caller passes (the tracer's, from accounts.selectors.user_municipality_numbe
 """
 
 import datetime
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -41,7 +41,8 @@ WORKLISTS = {
 
 
 def _date(value: datetime.date | None) -> str:
-    return value.strftime("%d.%m.%Y") if value else ""
+    # Not strftime: a 50 000-row export formats ~200 000 dates (issue 5, B5).
+    return f"{value.day:02d}.{value.month:02d}.{value.year:04d}" if value else ""
 
 
 def _moment(value: datetime.datetime | None) -> str:
@@ -54,61 +55,93 @@ def _period(start: datetime.date | None, end: datetime.date | None) -> str:
     return _date(start)
 
 
+# get_status_display() rebuilds the choices on every call; an export makes 50 000 (issue 5).
+_STATUS_LABELS = dict(Index.Status.choices)
+
+
+def _lookup(index: Index, path: str):
+    value = index
+    for name in path.split("__"):
+        value = getattr(value, name)
+    return value
+
+
 @dataclass(frozen=True)
 class Column:
+    """A worklist column. `show` makes the cell from the values of `fields` (lookups from the
+    index, as in values()), so a page of model instances and a CSV export read from plain rows
+    share one definition: the export of 50 000 rows makes no model instances (issue 5, B5)."""
+
     key: str
     label: str  # lazily translated
     order_by: tuple[str, ...]  # empty: not sortable
-    value: Callable[[Index], str]
+    fields: tuple[str, ...]
+    show: Callable[..., str]
+
+    def value(self, index: Index) -> str:
+        return self.show(*(_lookup(index, path) for path in self.fields))
+
+
+def _plain(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _symptoms(none: bool, start: datetime.date | None, end: datetime.date | None) -> str:
+    return "Ingen symptomer" if none else _period(start, end)
+
+
+def _registered_by(kind: str) -> str:
+    return RegisteredByKind(kind).label if kind else ""
 
 
 _COLUMN_LIST = [
-    Column("navn", _("Navn"), ("person__last_name", "person__first_name"), lambda i: ""),
+    Column("navn", _("Navn"), ("person__last_name", "person__first_name"), (), lambda: ""),
     Column(
-        "fodselsdato",
-        _("Fødselsdato"),
-        ("person__birth_date",),
-        lambda i: _date(i.person.birth_date),
+        "fodselsdato", _("Fødselsdato"), ("person__birth_date",), ("person__birth_date",), _date
     ),
-    Column("fodselsnummer", _("Fødselsnummer"), (), lambda i: i.fnr),
+    Column("fodselsnummer", _("Fødselsnummer"), (), ("fnr",), _plain),
     Column(
-        "kommune", _("Kommune"), ("municipality__name_norwegian",), lambda i: i.municipality.name
+        "kommune",
+        _("Kommune"),
+        ("municipality__name_norwegian",),
+        ("municipality__name",),
+        _plain,
     ),
-    Column("status", _("Status"), ("status",), lambda i: i.get_status_display()),
-    Column("opprettet", _("Opprettet"), ("opened_at",), lambda i: _moment(i.opened_at)),
-    Column("oppfolging", _("Oppfølging"), ("follow_up_on",), lambda i: _date(i.follow_up_on)),
+    Column("status", _("Status"), ("status",), ("status",), _STATUS_LABELS.__getitem__),
+    Column("opprettet", _("Opprettet"), ("opened_at",), ("opened_at",), _moment),
+    Column("oppfolging", _("Oppfølging"), ("follow_up_on",), ("follow_up_on",), _date),
     Column(
         "provedato",
         _("Prøvedato"),
         ("test_date_from",),
-        lambda i: _period(i.test_date_from, i.test_date_to),
+        ("test_date_from", "test_date_to"),
+        _period,
     ),
     Column(
         "symptomstart",
         _("Symptomstart"),
         ("symptom_onset_from",),
-        lambda i: (
-            "Ingen symptomer"
-            if i.no_symptoms
-            else _period(i.symptom_onset_from, i.symptom_onset_to)
-        ),
+        ("no_symptoms", "symptom_onset_from", "symptom_onset_to"),
+        _symptoms,
     ),
     # I-3: "JA" for self-registered, blank otherwise.
     Column(
         "selvregistrert",
         _("Selvregistrert"),
         ("self_registered",),
-        lambda i: "JA" if i.self_registered else "",
+        ("self_registered",),
+        lambda self_registered: "JA" if self_registered else "",
     ),
     Column(
         "registrert_av",
         _("Registrert av"),
         ("registered_by_kind",),
-        lambda i: RegisteredByKind(i.registered_by_kind).label if i.registered_by_kind else "",
+        ("registered_by_kind",),
+        _registered_by,
     ),
-    Column("telefon", _("Telefon"), (), lambda i: i.person.phone),
-    Column("arbeidssted", _("Arbeidssted eller skole"), (), lambda i: i.workplace_or_school),
-    Column("duplikatregel", _("Duplikatregel"), ("duplicate_rule",), lambda i: i.duplicate_rule),
+    Column("telefon", _("Telefon"), (), ("person__phone",), _plain),
+    Column("arbeidssted", _("Arbeidssted eller skole"), (), ("workplace_or_school",), _plain),
+    Column("duplikatregel", _("Duplikatregel"), ("duplicate_rule",), ("duplicate_rule",), _plain),
 ]
 COLUMNS: dict[str, Column] = {c.key: c for c in _COLUMN_LIST}
 # The name links to the index page, so it is always shown.
@@ -222,16 +255,26 @@ def worklist_sortable(column: str) -> bool:
     return column in COLUMNS and bool(COLUMNS[column].order_by)
 
 
+def worklist_export_rows(
+    indexes: QuerySet[Index], columns: Sequence[Column]
+) -> Iterator[list[str]]:
+    """The CSV rows of a list, "last, first" and then each column, read as plain values in
+    chunks from a server-side cursor: memory flat in the number of rows."""
+    fields = ["person__last_name", "person__first_name"]
+    for column in columns:
+        fields.extend(f for f in column.fields if f not in fields)
+    position = {field: n for n, field in enumerate(fields)}
+    picks = [[position[f] for f in column.fields] for column in columns]
+    for row in indexes.values_list(*fields).iterator(chunk_size=2000):
+        yield [f"{row[0]}, {row[1]}"] + [
+            column.show(*(row[n] for n in pick))
+            for column, pick in zip(columns, picks, strict=True)
+        ]
+
+
 def index_rows(indexes: Iterable[Index]) -> list[IndexRow]:
     """The access-log identities of shown indexes (B-4)."""
     return [
         IndexRow(ObjectType.INDEX, i.pk, i.person_id, i.fnr, i.municipality_id, i.pk)
         for i in indexes
     ]
-
-
-def index_rows_for_export(indexes: QuerySet[Index]) -> Iterable[IndexRow]:
-    """The same, read without the person columns, for a whole export."""
-    values = indexes.values_list("pk", "person_id", "fnr", "municipality_id").order_by()
-    for pk, person_id, fnr, number in values.iterator(chunk_size=2000):
-        yield IndexRow(ObjectType.INDEX, pk, person_id, fnr, number, pk)

@@ -11,9 +11,11 @@ from tracing.access import (
     close_contact_get_for_user,
     index_get_for_user,
     index_log_for_user,
+    index_queryset_log,
     index_rows_log,
     person_get_for_user,
 )
+from tracing.models import Index
 
 pytestmark = pytest.mark.django_db
 
@@ -153,3 +155,43 @@ def test_rows_log_in_chunks_is_one_moment_and_all_or_nothing(tracer, monkeypatch
     with pytest.raises(PermissionError):
         index_rows_log(user=tracer, rows=iter(foreign), action="list")
     assert not AccessLogEntry.objects.filter(action="list").exists()
+
+
+def test_queryset_log_writes_one_entry_per_index_in_one_statement(
+    tracer, django_assert_num_queries
+):
+    """The export's access log (issue 5, B5): INSERT … SELECT, one moment, the right ids."""
+    indexes = [IndexFactory() for _ in range(3)]
+    with django_assert_num_queries(3):  # roles, the municipality check, the INSERT … SELECT
+        written = index_queryset_log(
+            user=tracer, indexes=Index.objects.filter(municipality_id=OSLO), action="export"
+        )
+    assert written == 3
+    entries = AccessLogEntry.objects.filter(action="export")
+    assert sorted(
+        entries.values_list("index_id", "object_id", "person_id", "person_fnr")
+    ) == sorted((i.pk, i.pk, i.person_id, i.fnr) for i in indexes)
+    assert {(e.municipality_id, e.role, e.object_type, e.allowed, e.user_id, e.username)
+            for e in entries} == {(OSLO, "tracer", "index", True, tracer.pk, tracer.username)}  # fmt: skip
+    assert len(set(entries.values_list("at", flat=True))) == 1
+
+
+def test_queryset_log_refuses_a_list_with_a_foreign_index_and_writes_nothing(tracer):
+    IndexFactory()
+    IndexFactory(person__municipality_id=BERGEN)
+    with pytest.raises(PermissionError):
+        index_queryset_log(user=tracer, indexes=Index.objects.all(), action="export")
+    assert not AccessLogEntry.objects.exists()
+
+
+def test_access_log_write_select_needs_exactly_the_named_columns(tracer):
+    from accounts.services import access_log_write_select
+
+    with pytest.raises(ValueError, match="log_index_id"):
+        access_log_write_select(
+            user=tracer,
+            source=Index.objects.values("pk"),
+            object_type="index",
+            action="export",
+            role="tracer",
+        )

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import IndexFactory
+from tracing.models import Index
 from tracing.worklists import (
     COLUMNS,
     DEFAULT_COLUMNS,
@@ -14,6 +15,7 @@ from tracing.worklists import (
     TODAY,
     WorklistFilters,
     worklist_columns,
+    worklist_export_rows,
     worklist_filter,
     worklist_indexes,
     worklist_page_rows,
@@ -185,3 +187,28 @@ def test_selvregistrert_column_is_ja_or_blank():
     assert column.label == "Selvregistrert"
     assert column.value(IndexFactory.build(self_registered=True)) == "JA"
     assert column.value(IndexFactory.build(self_registered=False)) == ""
+
+
+def test_export_rows_are_the_page_cells_for_every_column():
+    """The CSV export reads plain values (issue 5, B5); every column must show the same there
+    as on the page, which reads model instances."""
+    today = timezone.localdate()
+    IndexFactory(
+        self_registered=True,
+        no_symptoms=True,
+        test_date_to=today,
+        person__phone="+4791234567",
+        person__middle_name="Mellom",
+        registered_by_kind="guardian",
+    )
+    IndexFactory(self_registered=False, closed=True, duplicate_rule="D-1b", workplace_or_school="")
+    IndexFactory(person__birth_date=None, test_date_from=None, person__municipality_id=BERGEN)
+    indexes = Index.objects.select_related("person", "municipality").order_by("pk")
+    columns = [COLUMNS[key] for key in COLUMNS if key != "navn"]
+    exported = list(worklist_export_rows(indexes, columns))
+    shown = [
+        [f"{i.person.last_name}, {i.person.first_name}"] + [c.value(i) for c in columns]
+        for i in indexes
+    ]
+    assert len(exported) == 3
+    assert exported == shown

@@ -20,7 +20,7 @@ from accounts.decorators import staff_required
 from accounts.models import AccessAction, Role
 from accounts.selectors import user_municipalities, worklist_columns_get
 from accounts.services import worklist_columns_set
-from tracing.access import index_rows_log
+from tracing.access import index_queryset_log, index_rows_log
 from tracing.forms import ColumnChooserForm, WorklistFilterForm
 from tracing.models import Index
 from tracing.worklists import (
@@ -33,8 +33,8 @@ from tracing.worklists import (
     Worklist,
     WorklistFilters,
     index_rows,
-    index_rows_for_export,
     worklist_columns,
+    worklist_export_rows,
     worklist_filter,
     worklist_indexes,
     worklist_page_rows,
@@ -263,17 +263,10 @@ def worklist_export_view(request: HttpRequest, worklist: str) -> HttpResponse:
     """The current filtered list as CSV, in the chosen columns, streamed. Every exported row is
     written to the access log before the first byte is sent (B-4)."""
     query = _query(request, _worklist(worklist))
-    index_rows_log(
-        user=request.user, rows=index_rows_for_export(query.indexes), action=AccessAction.EXPORT
-    )
-    columns = query.columns
-
-    def row(index: Index) -> list[str]:
-        cells = [f"{index.person.last_name}, {index.person.first_name}"]
-        return cells + [c.value(index) for c in columns[1:]]
-
+    index_queryset_log(user=request.user, indexes=query.indexes, action=AccessAction.EXPORT)
+    columns = query.columns  # the first is always the name (REQUIRED_COLUMNS)
     return csv_response(
         filename=f"{query.worklist.slug}-{timezone.localdate():%Y-%m-%d}.csv",
         header=[c.label for c in columns],
-        rows=(row(i) for i in query.indexes.iterator(chunk_size=500)),
+        rows=worklist_export_rows(query.indexes, columns[1:]),
     )
