@@ -16,6 +16,7 @@ from tracing.worklists import (
     WorklistFilters,
     worklist_columns,
     worklist_export_rows,
+    worklist_export_values,
     worklist_filter,
     worklist_indexes,
     worklist_page_rows,
@@ -205,7 +206,7 @@ def test_export_rows_are_the_page_cells_for_every_column():
     IndexFactory(person__birth_date=None, test_date_from=None, person__municipality_id=BERGEN)
     indexes = Index.objects.select_related("person", "municipality").order_by("pk")
     columns = [COLUMNS[key] for key in COLUMNS if key != "navn"]
-    exported = list(worklist_export_rows(indexes, columns))
+    exported = list(worklist_export_rows(worklist_export_values(indexes, columns), columns))
     shown = [
         [f"{i.person.last_name}, {i.person.first_name}"] + [c.value(i) for c in columns]
         for i in indexes

@@ -20,7 +20,8 @@ from accounts.decorators import staff_required
 from accounts.models import AccessAction, Role
 from accounts.selectors import user_municipalities, worklist_columns_get
 from accounts.services import worklist_columns_set
-from tracing.access import index_queryset_log, index_rows_log
+from tracing.access import index_rows_log
+from tracing.exports import worklist_export
 from tracing.forms import ColumnChooserForm, WorklistFilterForm
 from tracing.models import Index
 from tracing.worklists import (
@@ -34,7 +35,6 @@ from tracing.worklists import (
     WorklistFilters,
     index_rows,
     worklist_columns,
-    worklist_export_rows,
     worklist_filter,
     worklist_indexes,
     worklist_page_rows,
@@ -263,10 +263,10 @@ def worklist_export_view(request: HttpRequest, worklist: str) -> HttpResponse:
     """The current filtered list as CSV, in the chosen columns, streamed. Every exported row is
     written to the access log before the first byte is sent (B-4)."""
     query = _query(request, _worklist(worklist))
-    index_queryset_log(user=request.user, indexes=query.indexes, action=AccessAction.EXPORT)
     columns = query.columns  # the first is always the name (REQUIRED_COLUMNS)
+    rows = worklist_export(user=request.user, indexes=query.indexes, columns=columns[1:])
     return csv_response(
         filename=f"{query.worklist.slug}-{timezone.localdate():%Y-%m-%d}.csv",
         header=[c.label for c in columns],
-        rows=worklist_export_rows(query.indexes, columns[1:]),
+        rows=rows,
     )
