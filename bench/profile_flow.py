@@ -18,18 +18,16 @@ import pstats
 import time
 
 from bench.common import prepare_database, print_table
+from bench.loadgen import DjangoClientHttp
 
 STEPS = ("start GET", "start POST", "who POST", "form GET", "form POST", "receipt GET")
 
 
-class MeasuredHttp:
-    """DjangoClientHttp that records CPU ms, wall ms and SQL statements per request."""
+class MeasuredHttp(DjangoClientHttp):
+    """B1's in-process client, recording CPU ms, wall ms and SQL statements per request."""
 
     def __init__(self, cookie_name: str, session_key: str, samples: dict):
-        from django.test import Client
-
-        self.client = Client()
-        self.client.cookies[cookie_name] = session_key
+        super().__init__(cookie_name, session_key)
         self.samples = samples
         self.step = 0
 
@@ -39,18 +37,18 @@ class MeasuredHttp:
 
         with CaptureQueriesContext(connection) as queries:
             cpu, wall = time.process_time(), time.perf_counter()
-            response = call()
+            answer = call()
             cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
         name = STEPS[self.step]
         self.samples.setdefault(name, []).append((cpu * 1000, wall * 1000, len(queries)))
         self.step += 1
-        return response.status_code, response.content.decode(), response.get("Location", "")
+        return answer
 
     def get(self, path: str):
-        return self._measure(lambda: self.client.get(path))
+        return self._measure(lambda: super(MeasuredHttp, self).get(path))
 
     def post(self, path: str, data: dict):
-        return self._measure(lambda: self.client.post(path, data))
+        return self._measure(lambda: super(MeasuredHttp, self).post(path, data))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -43,17 +43,22 @@ def duplicate_candidates(*, fnr: str) -> list[Candidate]:
     return candidates
 
 
+def _self_registered_since(now: datetime.datetime) -> Q:
+    """C-5, first half: a positive home test registered in the last 14 days."""
+    return Q(
+        self_registered=True, opened_at__gte=now - datetime.timedelta(days=SELFREG_REFUSAL_DAYS)
+    )
+
+
 def index_self_registered_recently(*, fnr: str, now: datetime.datetime) -> bool:
     """C-5, first half: a positive home test registered for this person in the last 14 days."""
-    since = now - datetime.timedelta(days=SELFREG_REFUSAL_DAYS)
-    return Index.objects.filter(fnr=fnr, self_registered=True, opened_at__gte=since).exists()
+    return Index.objects.filter(_self_registered_since(now), fnr=fnr).exists()
 
 
 def index_is_registered_recently(*, fnr: str, now: datetime.datetime) -> bool:
     """C-5: a self-registration in the last 14 days, or an active index, for this person."""
-    since = now - datetime.timedelta(days=SELFREG_REFUSAL_DAYS)
     return Index.objects.filter(
-        Q(status=Index.Status.ACTIVE) | Q(self_registered=True, opened_at__gte=since), fnr=fnr
+        Q(status=Index.Status.ACTIVE) | _self_registered_since(now), fnr=fnr
     ).exists()
 
 
