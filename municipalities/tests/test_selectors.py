@@ -2,7 +2,11 @@
 
 import pytest
 
+from municipalities.models import Municipality
+from municipalities.reference_data import load_reference_data
 from municipalities.selectors import (
+    forget_municipality_choices,
+    municipality_choices,
     municipality_list,
     municipality_lookup_number,
     norwegian_sort_key,
@@ -55,3 +59,26 @@ def test_unknown_number(number):
 def test_postal_place():
     assert postal_place(code="0155") == "OSLO"
     assert postal_place(code="0000") == ""
+
+
+def test_choices_are_the_list_as_number_and_name_read_once(django_assert_num_queries):
+    forget_municipality_choices()
+    with django_assert_num_queries(1):
+        choices = municipality_choices()
+    assert choices == tuple((m.number, m.name) for m in municipality_list())
+    with django_assert_num_queries(0):  # reference data: once per process (issue 5)
+        assert municipality_choices() == choices
+
+
+def test_choices_are_forgotten_when_a_municipality_is_saved_or_reference_data_loads(
+    django_assert_num_queries,
+):
+    municipality_choices()
+    oslo = Municipality.objects.get(number="0301")
+    oslo.name = "Oslo kommune"
+    oslo.save()
+    assert ("0301", "Oslo kommune") in municipality_choices()
+    Municipality.objects.filter(number="0301").update(name="Oslo")  # no signal ...
+    load_reference_data()  # ... but a reference-data load forgets too
+    with django_assert_num_queries(1):
+        assert ("0301", "Oslo") in municipality_choices()

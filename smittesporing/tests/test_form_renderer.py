@@ -97,3 +97,9 @@ def test_escapes_labels_values_and_attributes():
     ours, _ = both(widget, "felt", "4601")
     assert "<script>" not in ours
     assert "Bergen &amp; &quot;x&quot; &lt;y&gt; &#x27;z&#x27;" in ours
+
+
+def test_the_project_renders_forms_with_it():
+    from django.forms.renderers import get_default_renderer
+
+    assert isinstance(get_default_renderer(), WidgetRenderer)
