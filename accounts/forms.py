@@ -1,21 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DsForm
 from registers.identity import is_valid_fnr
-
-
-class DsForm(forms.Form):
-    """Gives every widget Designsystemet's input class (text, select, checkbox and radio alike).
-
-    Django adds aria-invalid and aria-describedby="<id>_error" itself; the templates give the
-    error message that id.
-    """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if not field.widget.is_hidden:
-                field.widget.attrs.setdefault("class", "ds-input")
 
 
 class LoginForm(DsForm):

@@ -1,7 +1,7 @@
 """Retention of staff data (S11): access-log entries past their period, and old login failures.
 
 A service module of the accounts app, apart from services.py to keep modules small; the rules
-that call it (periods, order) are declared in smittesporing/retention.py.
+that call it (periods, order) are declared in tracing/retention_rules.py.
 
 The access log is append-only (B-4): the model refuses delete() and, on PostgreSQL, a trigger
 refuses every UPDATE and DELETE. This is the one path that deletes from it, and only entries

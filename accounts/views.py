@@ -16,7 +16,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.csvexport import csv_response
 from accounts.decorators import admin_required, public_view
 from accounts.forms import FnrForm, LoginForm
 from accounts.models import AccessAction, AccessLogEntry, ObjectType, Role
@@ -32,7 +31,8 @@ from accounts.services import (
     login_is_locked,
     login_success_record,
 )
-from smittesporing.ratelimit import by_client, by_posted_username, rate_limited
+from core.csvexport import csv_response
+from core.ratelimit import by_client, by_posted_username, rate_limited
 
 logger = logging.getLogger(__name__)
 

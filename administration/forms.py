@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import DsForm
+from core.forms import DsForm
 
 
 class SelfregSwitchForm(forms.Form):

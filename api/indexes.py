@@ -22,6 +22,7 @@ from api.schemas import (
     NoteOut,
     RegistrationOut,
 )
+from core.localtime import local_today
 from tracing.access import IndexRow, index_get_for_user, index_log_for_user, index_rows_log
 from tracing.models import Index, RegisteredByKind
 from tracing.selectors import index_list
@@ -82,7 +83,7 @@ def index_create_view(request: HttpRequest, payload: IndexCreateIn):
     registrert" with the rule when the person is already under follow-up (D-1a, D-2a); 200
     for a repeated `submission_id`."""
     result = index_register(
-        registration=payload.registration(),
+        registration=payload.registration(today=local_today()),
         municipality_number=token(request).municipality_id,
         registered_by=RegisteredBy(kind=RegisteredByKind.API, user=principal(request)),
         self_registered=False,

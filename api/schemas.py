@@ -1,31 +1,39 @@
 """What the integration API takes and answers (JSON; documented in /api/v1/openapi.json).
 
 Input is checked here, before any service runs, so bad input answers 422 with a message per
-field and never reaches the database. The checks match the back office's form for registering
-an index by hand (tracing.forms.IndexRegisterForm).
+field and never reaches the database. A registration is judged by its one definition
+(tracing.registration), as on the citizen's and the back office's forms.
 """
 
+import contextlib
 import datetime
 import uuid
 from typing import Annotated
 
 from django.conf import settings
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import validate_email
-from django.utils import timezone
 from ninja import Schema
+from ninja.errors import ValidationError
 from pydantic import (
     AfterValidator,
     ConfigDict,
     Field,
     StringConstraints,
+    create_model,
     field_validator,
-    model_validator,
 )
 
-from registers.identity import InvalidFnr, fnr_birth_date, is_valid_fnr
+from registers.identity import InvalidFnr, fnr_birth_date
 from tracing.models import CloseContact, Index, InfectionPlace, Note, Person, RiskGroup
-from tracing.services import Registration
+from tracing.registration import (
+    CHANNEL_INPUT,
+    CHANNEL_REQUIRED,
+    CHOICES,
+    TEXT_FIELDS,
+    Channel,
+    Registration,
+    registration_clean,
+    registration_errors,
+)
 
 
 def _no_nul(value: str) -> str:
@@ -37,13 +45,7 @@ def _no_nul(value: str) -> str:
 
 
 NoNul = AfterValidator(_no_nul)
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), NoNul]
-Text100 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100), NoNul]
 Text200 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), NoNul]
-Text254 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254), NoNul]
-Text500 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), NoNul]
-PostalCode = Annotated[str, StringConstraints(pattern=r"^(\d{4})?$")]
-Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ]{0,19}$")]
 NoteText = Annotated[str, StringConstraints(min_length=1, max_length=10_000), NoNul]
 
 
@@ -173,105 +175,82 @@ class AlreadyRegisteredOut(Schema):
 # --- input -----------------------------------------------------------------------------------
 
 
-class IndexCreateIn(Schema):
-    """An index case to register in the token's municipality, under the duplicate rules."""
+# The registration's fields are the one definition's (tracing.registration): here only their
+# JSON types and what the OpenAPI document says of them. Length, characters, dates and the
+# rules of C-7 are judged by `registration_errors` (channel API), so a bad value answers 422
+# with the same message id (`type`) as on the pages.
+_DESCRIPTIONS = {
+    "fnr": "Fødselsnummer or d-nummer, 11 digits",
+    "birth_date": "Read from the fødselsnummer when not given",
+    "postal_code": "Four digits",
+    "phone": "8 to 15 digits, optionally with +; spaces and dashes are removed",
+}
+_ANSWER_TYPES = {
+    "test_date_from": datetime.date | None,
+    "test_date_to": datetime.date | None,
+    "symptom_onset_from": datetime.date | None,
+    "symptom_onset_to": datetime.date | None,
+    "birth_date": datetime.date | None,
+    "no_symptoms": bool,
+    "infection_place": InfectionPlace | None,
+    "risk_group": RiskGroup | None,
+}
 
-    model_config = ConfigDict(extra="forbid")
 
-    fnr: str = Field(description="Fødselsnummer or d-nummer, 11 digits")
-    first_name: Name
-    middle_name: Text100 = ""
-    last_name: Name
-    birth_date: datetime.date | None = Field(
-        None, description="Read from the fødselsnummer when not given"
-    )
-    street_address: Text200 = ""
-    postal_code: PostalCode = ""
-    post_town: Text100 = ""
-    phone: Phone = ""
-    email: Text254 = ""
-    workplace_or_school: Text200 = ""
-    test_date_from: datetime.date
-    test_date_to: datetime.date | None = None
-    no_symptoms: bool = False
-    symptom_onset_from: datetime.date | None = None
-    symptom_onset_to: datetime.date | None = None
-    infection_place: InfectionPlace | None = None
-    infection_place_description: Text500 = ""
-    risk_group: RiskGroup | None = None
+def _input_field(name: str):
+    kind = _ANSWER_TYPES.get(name, str)
+    extra = {}
+    if name in TEXT_FIELDS:
+        extra["maxLength"] = TEXT_FIELDS[name].max_length
+    default = False if kind is bool else (None if kind is not str else "")
+    return kind, Field(default, description=_DESCRIPTIONS.get(name), json_schema_extra=extra)
+
+
+def _mark_required(schema: dict) -> None:
+    schema["required"] = sorted(CHANNEL_REQUIRED[Channel.API])
+
+
+class _IndexCreateBase(Schema):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_mark_required)
+
     submission_id: uuid.UUID | None = Field(
         None, description="Send the same id again to retry safely: it registers once (C-8)"
     )
 
-    @field_validator("fnr")
-    @classmethod
-    def _fnr_valid(cls, value: str) -> str:
-        value = value.strip()
-        if not is_valid_fnr(value):
-            raise ValueError("Ugyldig fødselsnummer: 11 siffer med gyldige kontrollsiffer.")
-        return value
+    def registration(self, *, today: datetime.date) -> Registration:
+        """The registration, judged by the one definition; raises ninja's ValidationError
+        (422, one entry per field, `type` the message id) for what it refuses."""
+        values = {
+            name: getattr(self, name).value
+            if isinstance(getattr(self, name), InfectionPlace | RiskGroup)
+            else getattr(self, name)
+            for name in CHANNEL_INPUT[Channel.API]
+        }
+        values = {name: "" if value is None and name in CHOICES else value
+                  for name, value in values.items()}  # fmt: skip
+        errors = registration_errors(values, today=today, channel=Channel.API)
+        if errors:
+            raise ValidationError(
+                [
+                    {"type": str(e.code), "loc": ["body", "payload", e.field], "msg": e.message}
+                    for e in errors
+                ]
+            )
+        values = registration_clean(values)
+        if values["birth_date"] is None:
+            with contextlib.suppress(InvalidFnr):
+                values["birth_date"] = fnr_birth_date(
+                    values["fnr"], allow_synthetic=settings.ALLOW_SYNTHETIC_FNR
+                )
+        return Registration(**values)
 
-    @field_validator("email")
-    @classmethod
-    def _email_valid(cls, value: str) -> str:
-        if value:
-            try:
-                validate_email(value)
-            except DjangoValidationError as exc:
-                raise ValueError("Ugyldig e-postadresse.") from exc
-        return value
 
-    @field_validator("test_date_from", "test_date_to", "symptom_onset_from", "symptom_onset_to")
-    @classmethod
-    def _not_in_future(cls, value: datetime.date | None) -> datetime.date | None:
-        if value and value > timezone.localdate():
-            raise ValueError("Datoen kan ikke være fram i tid.")
-        return value
-
-    @model_validator(mode="after")
-    def _periods(self) -> "IndexCreateIn":
-        if self.test_date_to and self.test_date_to < self.test_date_from:
-            raise ValueError("test_date_to kan ikke være før test_date_from.")
-        if (
-            self.symptom_onset_from
-            and self.symptom_onset_to
-            and self.symptom_onset_to < self.symptom_onset_from
-        ):
-            raise ValueError("symptom_onset_to kan ikke være før symptom_onset_from.")
-        if self.symptom_onset_to and not self.symptom_onset_from:
-            raise ValueError("symptom_onset_to krever symptom_onset_from.")
-        if self.no_symptoms and self.symptom_onset_from:
-            raise ValueError("Oppgi enten symptom_onset_from eller no_symptoms, ikke begge.")
-        return self
-
-    def registration(self) -> Registration:
-        birth_date = self.birth_date
-        if birth_date is None:
-            try:
-                birth_date = fnr_birth_date(self.fnr, allow_synthetic=settings.ALLOW_SYNTHETIC_FNR)
-            except InvalidFnr:
-                birth_date = None
-        return Registration(
-            fnr=self.fnr,
-            first_name=self.first_name,
-            middle_name=self.middle_name,
-            last_name=self.last_name,
-            birth_date=birth_date,
-            street_address=self.street_address,
-            postal_code=self.postal_code,
-            post_town=self.post_town,
-            phone=self.phone,
-            email=self.email,
-            workplace_or_school=self.workplace_or_school,
-            test_date_from=self.test_date_from,
-            test_date_to=self.test_date_to,
-            no_symptoms=self.no_symptoms,
-            symptom_onset_from=self.symptom_onset_from,
-            symptom_onset_to=self.symptom_onset_to,
-            infection_place=self.infection_place.value if self.infection_place else "",
-            infection_place_description=self.infection_place_description,
-            risk_group=self.risk_group.value if self.risk_group else "",
-        )
+IndexCreateIn = create_model(
+    "IndexCreateIn",
+    __base__=_IndexCreateBase,
+    __doc__="An index case to register in the token's municipality, under the duplicate rules.",
+    **{name: _input_field(name) for name in CHANNEL_INPUT[Channel.API]},
+)
 
 
 class NoteIn(Schema):

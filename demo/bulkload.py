@@ -17,6 +17,7 @@ from django.db.models import JSONField, Model
 
 from registers.models import SyntheticKrrEntry, SyntheticParentage, SyntheticPerson
 from tracing.models import CloseContact, Index, Note, Person, PersonLock
+from tracing.registration import ANSWER_FIELDS
 
 # Row layouts: the generators build tuples in exactly this column order.
 TABLES: dict[str, tuple[type[Model], tuple[str, ...]]] = {
@@ -70,15 +71,7 @@ TABLES: dict[str, tuple[type[Model], tuple[str, ...]]] = {
             "opened_at",
             "closed_at",
             "follow_up_on",
-            "workplace_or_school",
-            "test_date_from",
-            "test_date_to",
-            "no_symptoms",
-            "symptom_onset_from",
-            "symptom_onset_to",
-            "infection_place",
-            "infection_place_description",
-            "risk_group",
+            *ANSWER_FIELDS,
             "self_registered",
             "registered_by_kind",
             "registered_by_fnr",

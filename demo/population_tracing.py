@@ -21,13 +21,19 @@ import datetime
 import random
 import uuid
 from collections import Counter
-from zoneinfo import ZoneInfo
 
+from core.localtime import zone
 from demo.population_register import GeneratedPerson, MunicipalityPopulation
 from tracing import notes
-from tracing.services import Registration
+from tracing.registration import (
+    ANSWER_FIELDS,
+    Answers,
+    Channel,
+    Registration,
+    registration_errors,
+    values_of,
+)
 
-OSLO_TZ = ZoneInfo("Europe/Oslo")
 OSLO = "0301"
 OSLO_ACTIVE_PER_PERSON = 0.05  # of all N persons: 50 000 open indexes in Oslo at 1 000 000
 ACTIVE_SHARE = 0.02
@@ -63,7 +69,7 @@ class TracingGenerator:
     ):
         self.rng = rng
         self.now = now
-        self.today = now.astimezone(OSLO_TZ).date()
+        self.today = now.astimezone(zone()).date()
         self.add_row = add_row
         self.other_numbers = other_numbers  # (numbers, cumulative weights) for D-1c records
         self.counts: Counter[str] = Counter()
@@ -210,7 +216,7 @@ class TracingGenerator:
 
     def _contact(self, person_id, index_id, number, registered, index_opened) -> int:
         contact_id = self._next("contact")
-        last_contact = index_opened.astimezone(OSLO_TZ).date() - self.rng.randrange(3) * DAY
+        last_contact = index_opened.astimezone(zone()).date() - self.rng.randrange(3) * DAY
         self.add_row("contact", (contact_id, person_id, index_id, number, registered, last_contact))
         self.counts["close_contacts"] += 1
         return contact_id
@@ -220,12 +226,12 @@ class TracingGenerator:
     ) -> int:
         rng = self.rng
         index_id = self._next("index")
-        opened_on = opened.astimezone(OSLO_TZ).date()
+        opened_on = opened.astimezone(zone()).date()
         if closed is None:
             offset = rng.choices(FOLLOW_UP_OFFSETS, weights=FOLLOW_UP_WEIGHTS)[0]
             follow_up = max(opened_on, self.today + offset * DAY)
         else:
-            follow_up = closed.astimezone(OSLO_TZ).date()
+            follow_up = closed.astimezone(zone()).date()
         age = (opened_on - p.birth_date).days // 365
         share = SELFREG_SHARE_CLOSED if closed else SELFREG_SHARE_ACTIVE
         self_registered = rng.random() < share
@@ -243,12 +249,19 @@ class TracingGenerator:
         place = rng.choices(PLACES, weights=PLACE_WEIGHTS)[0]
         place_text = rng.choice(OTHER_PLACES) if place == "other" else ""
         risk = rng.choices(("yes", "no", "unknown"), weights=(8, 80, 12))[0]
-        workplace = self._workplace(age)
+        answers = Answers(
+            workplace_or_school=self._workplace(age), test_date_from=test_from,
+            test_date_to=test_to, no_symptoms=no_symptoms, symptom_onset_from=onset,
+            infection_place=place, infection_place_description=place_text, risk_group=risk,
+        )  # fmt: skip
+        errors = registration_errors(answers, today=opened_on, channel=Channel.BULK)
+        if errors:
+            raise ValueError(f"generated answers break the registration rules: {errors}")
         status = "active" if closed is None else "closed"
         self.add_row(
             "index",
-            (index_id, person_id, p.fnr, number, status, opened, closed, follow_up, workplace,
-             test_from, test_to, no_symptoms, onset, None, place, place_text, risk,
+            (index_id, person_id, p.fnr, number, status, opened, closed, follow_up,
+             *(getattr(answers, name) for name in ANSWER_FIELDS),
              self_registered, kind, by_fnr, submission, rule, seen, contact),
         )  # fmt: skip
         self.counts[f"indexes_{status}"] += 1
@@ -257,9 +270,7 @@ class TracingGenerator:
         if self_registered:
             registration = Registration(
                 fnr=p.fnr, first_name=p.first_name, last_name=p.last_name, phone=p.phone,
-                email=p.email, workplace_or_school=workplace, test_date_from=test_from,
-                test_date_to=test_to, no_symptoms=no_symptoms, symptom_onset_from=onset,
-                infection_place=place, infection_place_description=place_text, risk_group=risk,
+                email=p.email, **values_of(answers),
             )  # fmt: skip
             self._notes(index_id, registration, opened, by_guardian=kind == "guardian")
         return index_id

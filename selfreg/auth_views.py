@@ -17,9 +17,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.ratelimit import by_client, rate_limited
 from registers import idporten
 from selfreg.session import citizen_login, citizen_logout, citizen_pid
-from smittesporing.ratelimit import by_client, rate_limited
 
 logger = logging.getLogger(__name__)
 

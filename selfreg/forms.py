@@ -1,7 +1,7 @@
-"""The portal's forms: parsing only. The rules live in selfreg.rules (C-4, C-7)."""
+"""The portal's forms: parsing only. The rules live in selfreg.rules (C-4) and in the
+registration's one definition, tracing.registration (C-7)."""
 
 import datetime
-import re
 from collections.abc import Sequence
 
 from django import forms
@@ -9,13 +9,17 @@ from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from selfreg import rules
 from selfreg.selectors import Subject
 from tracing.models import InfectionPlace, RiskGroup
+from tracing.registration import ANSWER_FIELDS, Answers, Channel
+from tracing.registration_forms import (
+    RegistrationTextField,
+    registration_check,
+    registration_choice_field,
+    registration_date_field,
+)
 
 INPUT = "ds-input"
-DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
-PHONE_RE = re.compile(r"^\+?[0-9]{8,15}$")
 
 
 class NormalChoices(BaseChoiceIterator):
@@ -82,12 +86,9 @@ class WhoForm(forms.Form):
 
 
 def _date_field(label, *, help_text="") -> forms.DateField:
-    return forms.DateField(
+    return registration_date_field(
         label=label,
         help_text=help_text,
-        required=False,
-        input_formats=DATE_FORMATS,
-        error_messages={"invalid": _("Skriv datoen som dd.mm.åååå.")},
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": INPUT}),
     )
 
@@ -95,35 +96,29 @@ def _date_field(label, *, help_text="") -> forms.DateField:
 class RegistrationForm(forms.Form):
     """C-7: what the citizen fills in; for themself also phone and e-mail (C-6).
 
-    Fields are optional at the parsing level; what is required is a rule (selfreg.rules), so
-    that all of C-7 is in one tested place. The `required` attribute still tells assistive
-    technology which fields must be filled (the form has `novalidate`, so the server's
-    messages are the ones shown).
+    The fields only parse; what is required and every rule of C-7 is the registration's one
+    definition (tracing.registration, channel CITIZEN), which `clean()` runs. The `required`
+    attribute still tells assistive technology which fields must be filled (the form has
+    `novalidate`, so the server's messages are the ones shown).
     """
 
-    phone = forms.CharField(
+    phone = RegistrationTextField(
+        "phone",
         label=_("Telefonnummer"),
-        required=False,
-        max_length=20,
         help_text=_("Fra Kontakt- og reservasjonsregisteret. Du kan rette det."),
         widget=forms.TextInput(
             attrs={"class": INPUT, "autocomplete": "tel", "inputmode": "tel", "type": "tel"}
         ),
     )
-    email = forms.EmailField(
+    email = RegistrationTextField(
+        "email",
         label=_("E-post"),
-        required=False,
-        max_length=254,
         help_text=_("Fra Kontakt- og reservasjonsregisteret. Du kan rette den."),
-        error_messages={
-            "invalid": _("Skriv en gyldig e-postadresse, for eksempel navn@eksempel.no.")
-        },
         widget=forms.EmailInput(attrs={"class": INPUT, "autocomplete": "email"}),
     )
-    workplace_or_school = forms.CharField(
+    workplace_or_school = RegistrationTextField(
+        "workplace_or_school",
         label=_("Arbeidssted eller skole"),
-        required=False,
-        max_length=200,
         help_text=_("Arbeidssted, skole eller barnehage. La feltet stå tomt hvis ingen passer."),
         widget=forms.TextInput(attrs={"class": INPUT}),
     )
@@ -136,23 +131,20 @@ class RegistrationForm(forms.Form):
         required=False,
         widget=forms.CheckboxInput(attrs={"class": INPUT}),
     )
-    infection_place = forms.ChoiceField(
+    infection_place = registration_choice_field(
+        field="infection_place",
         label=_("Hvor ble du smittet?"),
-        required=False,
-        error_messages={"invalid_choice": _("Velg et av alternativene i listen.")},
         widget=forms.Select(attrs={"class": INPUT, "required": True}),
     )
-    infection_place_description = forms.CharField(
+    infection_place_description = RegistrationTextField(
+        "infection_place_description",
         label=_("Beskriv"),
-        required=False,
-        max_length=500,
         help_text=_("For eksempel hvor og når. Må fylles ut hvis du har valgt «Annet»."),
         widget=forms.Textarea(attrs={"class": INPUT, "rows": 3}),
     )
-    risk_group = forms.ChoiceField(
+    risk_group = registration_choice_field(
+        field="risk_group",
         label=_("Er du i en risikogruppe?"),
-        required=False,
-        error_messages={"invalid_choice": _("Svar «Ja», «Nei» eller «Vet ikke».")},
         widget=forms.RadioSelect(attrs={"class": INPUT, "required": True}),
     )
 
@@ -175,28 +167,9 @@ class RegistrationForm(forms.Form):
         for name in ("test_date_from", "test_date_to", "symptom_onset_from", "symptom_onset_to"):
             self.fields[name].widget.attrs["max"] = today.isoformat()
 
-    def clean_phone(self) -> str:
-        phone = re.sub(r"[\s-]", "", self.cleaned_data.get("phone", ""))
-        if phone and not PHONE_RE.match(phone):
-            raise forms.ValidationError(
-                gettext("Skriv et telefonnummer med 8 til 15 sifre, gjerne med landskode (+47).")
-            )
-        return phone
-
     def clean(self) -> dict:
         data = super().clean()
-        self.answers = rules.Answers(
-            test_date_from=data.get("test_date_from"),
-            test_date_to=data.get("test_date_to"),
-            no_symptoms=bool(data.get("no_symptoms")),
-            symptom_onset_from=data.get("symptom_onset_from"),
-            symptom_onset_to=data.get("symptom_onset_to"),
-            infection_place=data.get("infection_place") or "",
-            infection_place_description=(data.get("infection_place_description") or "").strip(),
-            risk_group=data.get("risk_group") or "",
-            workplace_or_school=(data.get("workplace_or_school") or "").strip(),
-        )
-        already = frozenset(self._errors or ())
-        for error in rules.answers_errors(self.answers, today=self.today, already=already):
-            self.add_error(error.field, error.message)
+        values = registration_check(self, channel=Channel.CITIZEN, today=self.today)
+        self.answers = Answers(**{name: values[name] for name in ANSWER_FIELDS})
+        self.contact = {name: values.get(name, "") for name in ("phone", "email")}
         return data

@@ -8,24 +8,17 @@ time, so the configured implementation (or a test's replacement) is the one used
 import datetime
 import hmac
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
-from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from municipalities.selectors import postal_place
 from registers import interfaces
 from registers.types import RegisterPerson
 from selfreg import rules
+from tracing.registration import PersonDetails
 
-OSLO = ZoneInfo("Europe/Oslo")
 SELF_CHOICE = "self"
 _CHOICE_SALT = "selfreg.subject-choice"
-
-
-def oslo_today() -> datetime.date:
-    """'Today' for ages (C-4) and dates (C-7) is the date in Norway."""
-    return timezone.localdate(timezone=OSLO)
 
 
 @dataclass(frozen=True)
@@ -39,21 +32,6 @@ class Subject:
     choice: str
     person: RegisterPerson
     is_self: bool
-
-
-@dataclass(frozen=True)
-class Prefill:
-    """C-6: what the registers give for the form; I-5: what lands on the person record."""
-
-    first_name: str
-    middle_name: str
-    last_name: str
-    birth_date: datetime.date | None
-    street_address: str
-    postal_code: str
-    post_town: str
-    phone: str
-    email: str
 
 
 def child_choice_token(*, parent_pid: str, child_fnr: str) -> str:
@@ -90,7 +68,7 @@ def subject_get(*, parent: RegisterPerson, choice: str, today: datetime.date) ->
     return None
 
 
-def subject_prefill(*, subject: Subject, contact: bool = True) -> Prefill:
+def subject_prefill(*, subject: Subject, contact: bool = True) -> PersonDetails:
     """C-6: names, address, postal code and post town from Folkeregisteret; phone and e-mail
     from KRR for the citizen themself. A person reserved in KRR, or not in it, gets empty
     phone and e-mail: reservation means the public sector is not to use those channels.
@@ -104,7 +82,8 @@ def subject_prefill(*, subject: Subject, contact: bool = True) -> Prefill:
         contact = interfaces.get_krr().contact_info(person.fnr)
         if contact is not None and not contact.reserved:
             phone, email = contact.phone, contact.email
-    return Prefill(
+    return PersonDetails(
+        fnr=person.fnr,
         first_name=person.first_name,
         middle_name=person.middle_name,
         last_name=person.last_name,

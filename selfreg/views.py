@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
+from core.localtime import local_today
 from municipalities.models import Municipality
 from municipalities.selectors import (
     municipality_choices,
@@ -24,7 +25,7 @@ from registers.types import RegisterPerson
 from selfreg.decorators import portal_page
 from selfreg.flow import flow_begin, receipt_get
 from selfreg.forms import MunicipalityForm, WhoForm
-from selfreg.selectors import Subject, citizen_person, oslo_today, subject_options
+from selfreg.selectors import Subject, citizen_person, subject_options
 from tracing.selectors import index_is_registered_recently
 
 NUMBER_RE = re.compile(r"^[0-9]{4}$")
@@ -149,7 +150,7 @@ def who(request: HttpRequest) -> HttpResponse:
     parent = citizen_person(pid=request.citizen_pid)
     if parent is None:
         return render_not_in_register(request)
-    subjects = subject_options(parent=parent, today=oslo_today())
+    subjects = subject_options(parent=parent, today=local_today())
     data = request.POST if request.method == "POST" else None
     form = WhoForm(data, subjects=subjects)
     if form.is_valid():

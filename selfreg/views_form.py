@@ -11,13 +11,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.localtime import local_timestamp, local_today
+from core.ratelimit import by_citizen, by_client, rate_limited
 from municipalities.selectors import municipality_get
 from selfreg.decorators import portal_page
 from selfreg.flow import flow_get, flow_mark_registered
 from selfreg.forms import RegistrationForm
 from selfreg.selectors import (
     citizen_person,
-    oslo_today,
     subject_get,
     subject_prefill,
 )
@@ -28,8 +29,6 @@ from selfreg.views import (
     render_not_in_register,
     render_problem,
 )
-from smittesporing.ratelimit import by_citizen, by_client, rate_limited
-from tracing.notes import oslo_timestamp
 from tracing.selectors import index_is_registered_recently
 from tracing.services import AlreadyRegistered, TracingError
 
@@ -50,7 +49,7 @@ def registration_form(request: HttpRequest) -> HttpResponse:
     parent = citizen_person(pid=request.citizen_pid)
     if parent is None:
         return render_not_in_register(request)
-    today = oslo_today()
+    today = local_today()
     subject = subject_get(parent=parent, choice=flow.choice, today=today)
     if subject is None:
         return render_problem(
@@ -79,8 +78,8 @@ def registration_form(request: HttpRequest) -> HttpResponse:
                     subject=subject,
                     prefill=prefill,
                     answers=form.answers,
-                    phone=form.cleaned_data.get("phone", ""),
-                    email=form.cleaned_data.get("email", ""),
+                    phone=form.contact["phone"],
+                    email=form.contact["email"],
                     municipality_number=municipality.number,
                     citizen_pid=request.citizen_pid,
                     submission_id=flow.submission_id,
@@ -98,7 +97,7 @@ def registration_form(request: HttpRequest) -> HttpResponse:
                     "is_self": "1" if subject.is_self else "",
                     "municipality_name": municipality.name,
                     "municipality_number": municipality.number,
-                    "registered_at": oslo_timestamp(result.index.opened_at),
+                    "registered_at": local_timestamp(result.index.opened_at),
                 },
             )
             return redirect("selfreg:receipt")

@@ -1,15 +1,15 @@
 """Settings for smittesporing, read from the environment.
 
 DJANGO_ENV=production turns on production mode, which refuses to start with insecure settings
-(see `smittesporing/production_checks.py`). Every variable is documented in the README.
+(see `core/production_checks.py`). Every variable is documented in the README.
 """
 
 from pathlib import Path
 
 import dj_database_url
 
-from smittesporing.env import env_bool, env_int, env_list, env_str
-from smittesporing.production_checks import refuse_insecure_production_settings
+from core.env import env_bool, env_int, env_list, env_str
+from core.production_checks import refuse_insecure_production_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -36,7 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "smittesporing",  # error pages (R3), session lifetime (S5); no models
+    "core",  # what every app uses: error pages, headers, sessions, rate limits (no models)
     "municipalities",
     "registers",
     "tracing",
@@ -51,10 +51,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Outside the rest, so that error pages for a failing middleware get the headers too (S6).
-    "smittesporing.middleware.SecurityHeadersMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "smittesporing.middleware.SessionLifetimeMiddleware",  # S5: absolute limit of a login
+    "core.middleware.SessionLifetimeMiddleware",  # S5: absolute limit of a login
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -82,7 +82,7 @@ TEMPLATES = [
 ]
 
 # Django's widget templates written in Python, byte for byte the same markup (issue 5).
-FORM_RENDERER = "smittesporing.form_renderer.WidgetRenderer"
+FORM_RENDERER = "core.form_renderer.WidgetRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(
@@ -122,7 +122,7 @@ RATE_LIMITS = {
 # overwrites: a client can send any header it likes.
 RATE_LIMIT_CLIENT_IP_HEADER = env_str("RATE_LIMIT_CLIENT_IP_HEADER", "")
 
-# --- Retention (S11): `manage.py retention`, nightly; see smittesporing/retention.py ---
+# --- Retention (S11): `manage.py retention`, nightly; see tracing/retention_rules.py ---
 # Days after an index is closed before it, its notes and close contacts are deleted.
 RETENTION_CLOSED_INDEX_DAYS = env_int("RETENTION_CLOSED_INDEX_DAYS", 180)
 # Days an access-log entry is kept (B-4); longer than the data it is about.
@@ -143,21 +143,21 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Sessions live in the database so that any app process can serve any request.
-SESSION_ENGINE = "smittesporing.sessions"  # Django's db store, remembering the expiry it read
+SESSION_ENGINE = "core.sessions"  # Django's db store, remembering the expiry it read
 SESSION_IDLE_TIMEOUT_SECONDS = env_int("SESSION_IDLE_TIMEOUT_SECONDS", 30 * 60)
 SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT_SECONDS
 # Activity pushes the idle expiry forward, writing the session row at most once per interval
-# when nothing else changed (smittesporing.sessions; not SESSION_SAVE_EVERY_REQUEST: issue 5).
+# when nothing else changed (core.sessions; not SESSION_SAVE_EVERY_REQUEST: issue 5).
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_TOUCH_INTERVAL_SECONDS = 60
-# S5: a login ends this long after it began, however active (smittesporing.middleware).
+# S5: a login ends this long after it began, however active (core.middleware).
 SESSION_ABSOLUTE_TIMEOUT_SECONDS = env_int("SESSION_ABSOLUTE_TIMEOUT_SECONDS", 120 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_HTTPONLY = True
-CSRF_FAILURE_VIEW = "smittesporing.errors.csrf_failure"  # a Norwegian page (R3)
+CSRF_FAILURE_VIEW = "core.errors.csrf_failure"  # a Norwegian page (R3)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -215,9 +215,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     # R3: an unhandled exception is logged with its type, frames and the error page's reference
     # number, never its message (a database error's message can quote a fødselsnummer).
-    "filters": {
-        "exception_without_message": {"()": "smittesporing.logfilters.ExceptionWithoutMessage"}
-    },
+    "filters": {"exception_without_message": {"()": "core.logfilters.ExceptionWithoutMessage"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",

@@ -5,24 +5,24 @@ import re
 import uuid
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import DsForm
+from core.forms import DsForm
+from core.localtime import local_today
 from registers.identity import is_valid_fnr
+from tracing import registration_messages as messages
 from tracing.models import Index, InfectionPlace, RiskGroup
+from tracing.registration import ANSWER_FIELDS, EARLIEST_DATE, Answers, Channel
+from tracing.registration_forms import (
+    DATE_INPUT_FORMATS,
+    DateInput,
+    RegistrationTextField,
+    registration_check,
+    registration_choice_field,
+    registration_date_field,
+)
+from tracing.registration_messages import Code
 
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-EARLIEST_DATE = datetime.date(1900, 1, 1)
 LATEST_DATE = datetime.date(2999, 12, 31)
 
 
@@ -44,7 +44,7 @@ def _date_field(label: str, *, required: bool = False) -> forms.DateField:
 
 
 def _not_in_future(value: datetime.date | None) -> None:
-    if value and value > timezone.localdate():
+    if value and value > local_today():
         raise forms.ValidationError(_("Datoen kan ikke være fram i tid."))
 
 
@@ -59,9 +59,7 @@ class FnrField(forms.CharField):
     def clean(self, value):
         value = super().clean(value)
         if value and not is_valid_fnr(value):
-            raise forms.ValidationError(
-                _("Ugyldig fødselsnummer. Det skal være 11 siffer med gyldige kontrollsiffer.")
-            )
+            raise forms.ValidationError(messages.invalid_fnr(), code=Code.INVALID_FNR)
         return value
 
 
@@ -151,55 +149,50 @@ class FollowUpForm(DsForm):
 
 
 class IndexRegisterForm(DsForm):
-    """Register an index by hand, e.g. after a lab report; index_register applies section 5."""
+    """Register an index by hand, e.g. after a lab report; index_register applies section 5.
+
+    The fields only parse; every rule is the registration's one definition
+    (tracing.registration, channel STAFF), which `clean()` runs. Names and address come from
+    Folkeregisteret (tracing.lookup).
+    """
 
     submission_id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
     fnr = FnrField()
     kommune = forms.ChoiceField(label=_("Kommune"))
-    test_date_from = _date_field(_("Dato for test"), required=True)
-    test_date_to = _date_field(_("til"))
+    test_date_from = registration_date_field(label=_("Dato for test"))
+    test_date_to = registration_date_field(label=_("til"))
     no_symptoms = forms.BooleanField(label=_("Ingen symptomer"), required=False)
-    symptom_onset_from = _date_field(_("Dato for symptomstart"))
-    symptom_onset_to = _date_field(_("til"))
-    workplace_or_school = forms.CharField(
-        label=_("Arbeidssted eller skole"), required=False, max_length=200
+    symptom_onset_from = registration_date_field(label=_("Dato for symptomstart"))
+    symptom_onset_to = registration_date_field(label=_("til"))
+    workplace_or_school = RegistrationTextField(
+        "workplace_or_school", label=_("Arbeidssted eller skole")
     )
-    infection_place = forms.ChoiceField(
+    infection_place = registration_choice_field(
+        field="infection_place",
         label=_("Hvor ble personen smittet?"),
-        required=False,
         choices=[("", _("Ikke oppgitt")), *InfectionPlace.choices],
     )
-    infection_place_description = forms.CharField(
-        label=_("Beskriv"), required=False, max_length=500
+    infection_place_description = RegistrationTextField(
+        "infection_place_description", label=_("Beskriv")
     )
-    risk_group = forms.ChoiceField(
+    risk_group = registration_choice_field(
+        field="risk_group",
         label=_("Risikogruppe"),
-        required=False,
         choices=[("", _("Ikke oppgitt")), *RiskGroup.choices],
     )
-    phone = forms.CharField(label=_("Telefonnummer"), required=False, max_length=20)
-    email = forms.EmailField(label=_("E-post"), required=False, max_length=254)
+    phone = RegistrationTextField("phone", label=_("Telefonnummer"))
+    email = RegistrationTextField("email", label=_("E-post"), widget=forms.EmailInput)
 
     def __init__(self, *args, municipalities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kommune"].choices = [(m.number, m.name) for m in municipalities]
         if len(municipalities) == 1:
             self.fields["kommune"].initial = municipalities[0].number
+        self.fields["test_date_from"].widget.attrs["required"] = True
 
     def clean(self):
         cleaned = super().clean()
-        for name in ("test_date_from", "test_date_to", "symptom_onset_from", "symptom_onset_to"):
-            value = cleaned.get(name)
-            if value and value > timezone.localdate():
-                self.add_error(name, _("Datoen kan ikke være fram i tid."))
-        pairs = (("test_date_from", "test_date_to"), ("symptom_onset_from", "symptom_onset_to"))
-        for start_name, end_name in pairs:
-            start, end = cleaned.get(start_name), cleaned.get(end_name)
-            if start and end and end < start:
-                self.add_error(end_name, _("Til-datoen kan ikke være før fra-datoen."))
-        if cleaned.get("no_symptoms") and cleaned.get("symptom_onset_from"):
-            self.add_error(
-                "symptom_onset_from",
-                _("Velg enten en dato for symptomstart eller ingen symptomer."),
-            )
+        values = registration_check(self, channel=Channel.STAFF, today=local_today())
+        self.answers = Answers(**{name: values[name] for name in ANSWER_FIELDS})
+        self.contact = {name: values[name] for name in ("phone", "email")}
         return cleaned

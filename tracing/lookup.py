@@ -2,7 +2,7 @@
 
 from municipalities.selectors import postal_place
 from registers.interfaces import get_folkeregister
-from tracing.services import PersonDetails
+from tracing.registration import PersonDetails
 
 
 def person_details_lookup(*, fnr: str) -> PersonDetails | None:

@@ -1,19 +1,12 @@
 """The texts of the two self-registration notes (I-4)."""
 
 import datetime
-from zoneinfo import ZoneInfo
 
+from core.localtime import local_timestamp
 from tracing.models import InfectionPlace, RiskGroup
-
-OSLO = ZoneInfo("Europe/Oslo")
 
 DONE_TITLE = "Utført selvregistrering"
 INFO_TITLE = "Informasjon registrert i selvregistreringsskjema"
-
-
-def oslo_timestamp(moment: datetime.datetime) -> str:
-    """dd.mm.yyyy HH:MM in Europe/Oslo, as I-4 writes it."""
-    return moment.astimezone(OSLO).strftime("%d.%m.%Y %H:%M")
 
 
 def _date(value: datetime.date | None) -> str:
@@ -27,7 +20,7 @@ def _period(start: datetime.date | None, end: datetime.date | None) -> str:
 
 
 def done_text(moment: datetime.datetime) -> str:
-    return f"Utført selvregistrering {oslo_timestamp(moment)}"
+    return f"Utført selvregistrering {local_timestamp(moment)}"
 
 
 def info_text(*, registration, moment: datetime.datetime, by_guardian: bool) -> str:
@@ -44,7 +37,7 @@ def info_text(*, registration, moment: datetime.datetime, by_guardian: bool) -> 
     if registration.infection_place_description:
         place = f"{place}: {registration.infection_place_description}"
     lines = [
-        f"Informasjon oppdatert {who} den {oslo_timestamp(moment)}",
+        f"Informasjon oppdatert {who} den {local_timestamp(moment)}",
         f"Arbeidssted eller skole: {registration.workplace_or_school}",
         f"Dato for test: {_period(registration.test_date_from, registration.test_date_to)}",
         f"Symptomstart: {symptoms}",

@@ -1,7 +1,7 @@
 """Retention of tracing data (S11): the service that deletes closed indexes past their period.
 
 A service module of the tracing app, apart from services.py to keep modules small; the rules
-that call it (periods, order) are declared in smittesporing/retention.py.
+that call it (periods, order) are declared in tracing/retention_rules.py.
 
 Deleted, not anonymised: what is kept about an index is health data about an identified
 person, and its free-text notes and workplace may name people, so no mechanical anonymisation

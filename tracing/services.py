@@ -3,18 +3,17 @@
 import datetime
 import uuid
 from dataclasses import asdict, dataclass
-from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.localtime import local_date
 from tracing import notes
 from tracing.models import CloseContact, Index, Note, Person, PersonLock, RegisteredByKind
+from tracing.registration import ANSWER_FIELDS, PERSON_FIELDS, PersonDetails, Registration
 from tracing.rules import Decision, Outcome, decide
 from tracing.selectors import duplicate_candidates, index_self_registered_recently
-
-OSLO = ZoneInfo("Europe/Oslo")
 
 
 class TracingError(Exception):
@@ -27,37 +26,6 @@ class AlreadyRegistered(TracingError):
     def __init__(self, rule: str):
         self.rule = rule
         super().__init__("Personen er allerede registrert. Ta kontakt med kommunen.")
-
-
-@dataclass(frozen=True)
-class PersonDetails:
-    """What lands on a person record (I-5)."""
-
-    fnr: str
-    first_name: str
-    last_name: str
-    middle_name: str = ""
-    birth_date: datetime.date | None = None
-    street_address: str = ""
-    postal_code: str = ""
-    post_town: str = ""
-    phone: str = ""
-    email: str = ""
-
-
-@dataclass(frozen=True)
-class Registration(PersonDetails):
-    """What is registered about an index case: person data (I-5) and the index fields (C-7)."""
-
-    workplace_or_school: str = ""
-    test_date_from: datetime.date | None = None
-    test_date_to: datetime.date | None = None
-    no_symptoms: bool = False
-    symptom_onset_from: datetime.date | None = None
-    symptom_onset_to: datetime.date | None = None
-    infection_place: str = ""
-    infection_place_description: str = ""
-    risk_group: str = ""
 
 
 @dataclass(frozen=True)
@@ -74,31 +42,6 @@ class RegistrationResult:
     repeated_submission: bool = False
 
 
-_PERSON_FIELDS = (
-    "first_name",
-    "middle_name",
-    "last_name",
-    "birth_date",
-    "street_address",
-    "postal_code",
-    "post_town",
-    "phone",
-    "email",
-)
-# The index fields of a registration (C-7, I-5), as named on both Registration and Index.
-INDEX_FIELDS = (
-    "workplace_or_school",
-    "test_date_from",
-    "test_date_to",
-    "no_symptoms",
-    "symptom_onset_from",
-    "symptom_onset_to",
-    "infection_place",
-    "infection_place_description",
-    "risk_group",
-)
-
-
 def _lock_person(fnr: str) -> None:
     # The retention job (S11) deletes the lock row of a number left without records; if it does
     # so between these two statements, the row is made again.
@@ -113,7 +56,7 @@ def _lock_person(fnr: str) -> None:
 
 def _person_data(registration: PersonDetails) -> dict:
     # Only fields the registration knows overwrite what tracers may have entered before.
-    data = {name: getattr(registration, name) for name in _PERSON_FIELDS}
+    data = {name: getattr(registration, name) for name in PERSON_FIELDS if name != "fnr"}
     return {name: value for name, value in data.items() if value not in ("", None)}
 
 
@@ -193,7 +136,7 @@ def index_register(
                 fnr=registration.fnr,
                 municipality_id=municipality_number,
                 opened_at=now,
-                follow_up_on=now.astimezone(OSLO).date(),
+                follow_up_on=local_date(now),
                 self_registered=self_registered,
                 registered_by_kind=registered_by.kind,
                 registered_by_fnr=registered_by.fnr,
@@ -202,7 +145,7 @@ def index_register(
                 duplicate_rule=decision.rule,
                 duplicate_candidates=[{**asdict(c), "kind": str(c.kind)} for c in candidates],
                 converted_from_contact=contact,
-                **{name: getattr(registration, name) for name in INDEX_FIELDS},
+                **{name: getattr(registration, name) for name in ANSWER_FIELDS},
             )
             if self_registered:
                 _write_selfreg_notes(
@@ -314,7 +257,7 @@ def index_reopen(*, index: Index, now: datetime.datetime | None = None) -> Index
                 raise AlreadyRegistered("D-3")
             index.status = Index.Status.ACTIVE
             index.closed_at = None
-            index.follow_up_on = (now or timezone.now()).astimezone(OSLO).date()
+            index.follow_up_on = local_date(now or timezone.now())
             index.save(update_fields=["status", "closed_at", "follow_up_on"])
             return index
     except IntegrityError as exc:
@@ -349,7 +292,7 @@ def index_set_follow_up(
 ) -> Index:
     """Set the date of the next follow-up; the index leaves 'Indeksoppfølging i dag' until then
     (B-2)."""
-    today = (now or timezone.now()).astimezone(OSLO).date()
+    today = local_date(now or timezone.now())
     if follow_up_on < today:
         raise TracingError("Neste oppfølging kan ikke være tilbake i tid.")
     index = Index.objects.select_for_update().get(pk=index.pk)

@@ -7,17 +7,14 @@ the caller passes (the tracer's, from accounts.selectors.user_municipality_numbe
 import datetime
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ObjectType
+from core.localtime import local_timestamp, start_of_day
 from tracing.access import IndexRow
 from tracing.models import Index, RegisteredByKind
-
-OSLO = ZoneInfo("Europe/Oslo")
 
 TODAY = "i-dag"
 SELF_REGISTERED = "selvregistrerte"
@@ -46,7 +43,7 @@ def _date(value: datetime.date | None) -> str:
 
 
 def _moment(value: datetime.datetime | None) -> str:
-    return timezone.localtime(value, OSLO).strftime("%d.%m.%Y %H:%M") if value else ""
+    return local_timestamp(value) if value else ""
 
 
 def _period(start: datetime.date | None, end: datetime.date | None) -> str:
@@ -193,10 +190,6 @@ def worklist_indexes(
     return indexes.select_related("person", "municipality")
 
 
-def _oslo_midnight(day: datetime.date) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=OSLO)
-
-
 def worklist_filter(indexes: QuerySet[Index], *, filters: WorklistFilters) -> QuerySet[Index]:
     """Filters on top of a worklist; the municipality filter can only narrow (B-1)."""
     indexes = indexes.filter(municipality_id__in=list(filters.municipality_numbers))
@@ -204,10 +197,10 @@ def worklist_filter(indexes: QuerySet[Index], *, filters: WorklistFilters) -> Qu
         indexes = indexes.filter(status=filters.status)
     # opened_at is UTC in the database; the dates the tracer typed are Oslo dates.
     if filters.opened_from:
-        indexes = indexes.filter(opened_at__gte=_oslo_midnight(filters.opened_from))
+        indexes = indexes.filter(opened_at__gte=start_of_day(filters.opened_from))
     if filters.opened_to:
         next_day = filters.opened_to + datetime.timedelta(days=1)
-        indexes = indexes.filter(opened_at__lt=_oslo_midnight(next_day))
+        indexes = indexes.filter(opened_at__lt=start_of_day(next_day))
     if filters.self_registered is not None:
         indexes = indexes.filter(self_registered=filters.self_registered)
     for term in filters.name.split():

@@ -2,11 +2,11 @@
 
 import pytest
 
+from core.localtime import local_today
 from selfreg.selectors import (
     SELF_CHOICE,
     child_choice_token,
     citizen_person,
-    oslo_today,
     subject_get,
     subject_options,
     subject_prefill,
@@ -35,7 +35,7 @@ def test_c4_subject_get_finds_self_and_eligible_children_only(parent):
     child = synthetic_child_of(parent, birth_date=years_ago(9))
     adult = synthetic_child_of(parent, birth_date=years_ago(18))
     me = citizen_person(pid=parent.fnr)
-    today = oslo_today()
+    today = local_today()
     assert [s.person.fnr for s in subject_options(parent=me, today=today)] == [
         parent.fnr,
         child.fnr,
@@ -51,7 +51,7 @@ def test_c4_subject_get_finds_self_and_eligible_children_only(parent):
 def test_c6_prefill_without_address():
     person = SyntheticPersonFactory(has_address=False, street_name="", postal_code="")
     me = citizen_person(pid=person.fnr)
-    [subject] = subject_options(parent=me, today=oslo_today())
+    [subject] = subject_options(parent=me, today=local_today())
     prefill = subject_prefill(subject=subject)
     assert (prefill.street_address, prefill.postal_code, prefill.post_town) == ("", "", "")
     assert (prefill.phone, prefill.email) == ("", "")

@@ -16,6 +16,7 @@ from urllib.parse import unquote_plus, urljoin
 import pytest
 from django.test import Client
 
+from core.localtime import local_today
 from registers import idporten
 from selfreg.tests.portal import FORM, RECEIPT, START, radio_values, selfreg_on, valid_form
 from testidp.tests.browser import LoginBrowser, query_of
@@ -40,6 +41,9 @@ NAMES = ("Hallgerd", "Tindevoll", "Brynjulf", "Oddveig", "Skarsnes", "Gunnvor", 
 PASSWORD = "et langt og trygt passord 42"
 # Loggers of the test tools themselves (factory_boy logs each object it builds), not the app's.
 TEST_TOOLING = {"factory", "faker"}
+
+# The API registers tests of the last 14 days only (C-7, as the portal does).
+RECENT_TEST_DATE = (local_today() - datetime.timedelta(days=1)).isoformat()
 
 
 def personal_data_in(text: str) -> list[str]:
@@ -181,7 +185,7 @@ def _staff_flows(urls):
             "submission_id": submission_id.group(1),
             "fnr": new_person.fnr,
             "kommune": "0301",
-            "test_date_from": "2024-01-01",
+            "test_date_from": RECENT_TEST_DATE,
         },
     )
     client.post("/smittesporing/tilgangslogg/", {"fnr": index.fnr})
@@ -212,7 +216,7 @@ def _api_and_administration_flows(urls):
     api.post(f"/api/v1/indexes/{index.pk}/close", content_type=json)
     api.post(f"/api/v1/indexes/{index.pk}/reopen", content_type=json)
     fnr = SyntheticPersonFactory(birth_date=datetime.date(1977, 7, 7)).fnr
-    new_person = {**PARENT, "fnr": fnr, "test_date_from": "2024-01-01"}
+    new_person = {**PARENT, "fnr": fnr, "test_date_from": RECENT_TEST_DATE}
     assert api.post("/api/v1/indexes", new_person, content_type=json).status_code == 201
     assert api.post("/api/v1/indexes", new_person, content_type=json).status_code == 409
     bad = {**new_person, "fnr": "12345678901"}

@@ -11,8 +11,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from core.localtime import local_today
 from demo.personas import PERSONAS
-from selfreg.selectors import oslo_today
 from tests.e2e.support import DESKTOP, PHONE, START, idp_login
 from tracing.models import Index
 from tracing.notes import DONE_TITLE, INFO_TITLE
@@ -27,7 +27,7 @@ STAMP = r"\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}"
 
 
 def _day(days_ago: int) -> datetime.date:
-    return oslo_today() - datetime.timedelta(days=days_ago)
+    return local_today() - datetime.timedelta(days=days_ago)
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=lambda v: v.name)

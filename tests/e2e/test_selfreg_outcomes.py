@@ -8,8 +8,8 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
+from core.localtime import local_today
 from demo.personas import INGRID, PERSONAS
-from selfreg.selectors import oslo_today
 from tests.e2e.support import DESKTOP, PHONE, START, axe_violations, idp_login
 from tracing.models import Index
 
@@ -93,7 +93,7 @@ def test_errors_are_shown_beside_their_fields_and_nothing_typed_is_lost(
     page.get_by_label("Meg selv", exact=True).check()
     page.get_by_role("button", name="Neste").click()
 
-    tomorrow = oslo_today() + datetime.timedelta(days=1)
+    tomorrow = local_today() + datetime.timedelta(days=1)
     page.get_by_label("Arbeidssted eller skole").fill("Byggfirma AS")
     page.get_by_label("Dato for test").fill(tomorrow.isoformat())
     page.get_by_label("Ingen symptomer").check()
@@ -128,7 +128,7 @@ def test_errors_are_shown_beside_their_fields_and_nothing_typed_is_lost(
     assert not Index.objects.filter(fnr=KARI).exists()
 
     # Corrected, it goes through.
-    test_date.fill(oslo_today().isoformat())
+    test_date.fill(local_today().isoformat())
     page.get_by_role("button", name="Send inn").click()
     expect(page.get_by_role("heading", name="Skjemaet er registrert")).to_be_visible()
     assert Index.objects.filter(fnr=KARI).count() == 1

@@ -8,8 +8,8 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
+from core.localtime import local_today
 from demo.personas import NORA
-from selfreg.selectors import oslo_today
 from tests.e2e.support import DESKTOP, START, idp_login
 from tests.factories import StaffFactory
 from tracing.models import Index
@@ -28,7 +28,9 @@ def citizen_registers(visit) -> None:
     page.get_by_role("button", name="Neste").click()
     page.get_by_label("Meg selv", exact=True).check()
     page.get_by_role("button", name="Neste").click()
-    page.get_by_label("Dato for test").fill((oslo_today() - datetime.timedelta(days=1)).isoformat())
+    page.get_by_label("Dato for test").fill(
+        (local_today() - datetime.timedelta(days=1)).isoformat()
+    )
     page.get_by_label("Ingen symptomer").check()
     page.get_by_label("Hvor ble du smittet?").select_option(label="Husstand")
     page.get_by_label("Nei", exact=True).check()

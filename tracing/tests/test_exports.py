@@ -33,9 +33,7 @@ def test_every_exported_row_has_its_entry_and_nothing_more():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_index_arriving_between_log_and_stream_is_not_shown_unlogged(
-    postgres_only, monkeypatch
-):
+def test_an_index_arriving_between_log_and_stream_is_not_shown_unlogged(postgres_only, monkeypatch):
     """A self-registration committed by another connection right after the log was written,
     before the rows are read: on PostgreSQL the rows come from the log's snapshot."""
     tracer = StaffFactory(tracer_in=[OSLO])

@@ -4,8 +4,6 @@ The same import service as the citizen portal and the API (index_register), so t
 rules of section 5 apply unchanged; only the source differs: a tracer, not self-registered.
 """
 
-from dataclasses import asdict
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,11 +18,10 @@ from tracing.access import index_log_for_user
 from tracing.forms import IndexRegisterForm
 from tracing.lookup import person_details_lookup
 from tracing.models import RegisteredByKind
+from tracing.registration import Registration, values_of
 from tracing.services import (
-    INDEX_FIELDS,
     AlreadyRegistered,
     RegisteredBy,
-    Registration,
     RegistrationResult,
     TracingError,
     index_register,
@@ -43,11 +40,11 @@ def _register(request: HttpRequest, form: IndexRegisterForm) -> RegistrationResu
         return None
     registration = Registration(
         **{
-            **asdict(details),
-            "phone": data["phone"] or details.phone,
-            "email": data["email"] or details.email,
+            **values_of(details),
+            "phone": form.contact["phone"] or details.phone,
+            "email": form.contact["email"] or details.email,
         },
-        **{name: data[name] for name in INDEX_FIELDS},
+        **values_of(form.answers),
     )
     try:
         return index_register(

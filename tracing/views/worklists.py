@@ -15,11 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.csvexport import csv_response
 from accounts.decorators import staff_required
 from accounts.models import AccessAction, Role
 from accounts.selectors import user_municipalities, worklist_columns_get
 from accounts.services import worklist_columns_set
+from core.csvexport import csv_response
 from tracing.access import index_rows_log
 from tracing.exports import worklist_export
 from tracing.forms import ColumnChooserForm, WorklistFilterForm

@@ -1,13 +1,13 @@
 """S11: manage.py retention [--dry-run] — delete what has passed its retention period.
 
-The rules (what, after how long) are data in smittesporing/retention.py. Run it nightly; it is
+The rules (what, after how long) are data in tracing/retention_rules.py. Run it nightly; it is
 safe to run twice. A bad period setting is refused before anything is deleted.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from smittesporing.retention import RetentionError, retention_run
+from tracing.retention_rules import RetentionError, retention_run
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""smittesporing.form_renderer writes byte for byte what Django's widget templates write
+"""core.form_renderer writes byte for byte what Django's widget templates write
 (issue 5: the templates were a third of the citizen form's CPU time)."""
 
 import datetime
@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from smittesporing.form_renderer import WidgetRenderer
+from core.form_renderer import WidgetRenderer
 
 TRICKY = "Bergen & \"x\" <y> 'z'"
 CHOICES = [("", "Velg …"), ("0301", "Oslo"), ("4601", TRICKY), (5, 5)]

@@ -17,7 +17,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from smittesporing.logfilters import exception_summary
+from core.logfilters import exception_summary
 
 logger = logging.getLogger(__name__)
 

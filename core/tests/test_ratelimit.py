@@ -11,10 +11,10 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.views import login_view
+from core import ratelimit
 from selfreg.auth_views import login as citizen_login_view
 from selfreg.tests.portal import FORM, RECEIPT, choose, selfreg_on, valid_form
 from selfreg.views_form import registration_form
-from smittesporing import ratelimit
 from tests.factories import (
     StaffFactory,
     SyntheticKrrEntryFactory,

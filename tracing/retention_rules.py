@@ -11,10 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from accounts.retention import access_log_delete, login_failures_delete
+from core.sessions import expired_sessions_delete
 from tracing.retention import closed_indexes_delete
 
 # C-5 looks 14 days back for earlier self-registrations; no period may be shorter than that.
@@ -55,9 +55,7 @@ def _login_failures(before: datetime.datetime, dry_run: bool) -> dict[str, int]:
 
 
 def _expired_sessions(before: datetime.datetime, dry_run: bool) -> dict[str, int]:
-    # A citizen's session row holds the fødselsnummer; an expired one is of no use to anyone.
-    expired = Session.objects.filter(expire_date__lt=before)
-    return {"utløpte sesjoner": expired.count() if dry_run else expired.delete()[0]}
+    return {"utløpte sesjoner": expired_sessions_delete(before=before, dry_run=dry_run)}
 
 
 RULES: tuple[RetentionRule, ...] = (

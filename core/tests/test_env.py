@@ -2,7 +2,7 @@
 
 import pytest
 
-from smittesporing.env import ImproperlyConfiguredEnv, env_bool, env_int, env_list
+from core.env import ImproperlyConfiguredEnv, env_bool, env_int, env_list
 
 
 @pytest.mark.parametrize(

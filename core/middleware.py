@@ -5,14 +5,11 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib.auth import SESSION_KEY as STAFF_USER_KEY
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from selfreg.session import LOGIN_AT_KEY as CITIZEN_LOGIN_AT_KEY
-from selfreg.session import PID_KEY as CITIZEN_PID_KEY
-from smittesporing.sessions import needs_touch
+from core.sessions import login_kinds, needs_touch
 
 logger = logging.getLogger(__name__)
 
@@ -28,8 +25,6 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "form-action 'self'",
     ]
 )
-
-STAFF_LOGIN_AT_KEY = "staff_login_at"
 
 
 class SecurityHeadersMiddleware:
@@ -53,23 +48,14 @@ class SecurityHeadersMiddleware:
         return response
 
 
-def staff_login_stamp(sender, request: HttpRequest, user, **kwargs) -> None:
-    """user_logged_in receiver: every staff login (back office, Django admin, tests'
-    force_login) records when it happened, as citizen_login does for citizens."""
-    request.session[STAFF_LOGIN_AT_KEY] = int(time.time())
-
-
 def login_past_absolute_limit(session: SessionBase, *, now: float) -> bool:
-    """S5: a citizen or staff login older than SESSION_ABSOLUTE_TIMEOUT_SECONDS, or one whose
-    login time is unknown (fail closed)."""
+    """S5: a login of any registered kind (citizen, staff: core.sessions.login_kinds) older
+    than SESSION_ABSOLUTE_TIMEOUT_SECONDS, or one whose login time is unknown (fail closed)."""
     limit = settings.SESSION_ABSOLUTE_TIMEOUT_SECONDS
-    for logged_in_key, login_at_key in (
-        (CITIZEN_PID_KEY, CITIZEN_LOGIN_AT_KEY),
-        (STAFF_USER_KEY, STAFF_LOGIN_AT_KEY),
-    ):
-        if session.get(logged_in_key) is None:
+    for kind in login_kinds():
+        if session.get(kind.logged_in_key) is None:
             continue
-        login_at = session.get(login_at_key)
+        login_at = session.get(kind.login_at_key)
         if not isinstance(login_at, int | float) or now - login_at > limit:
             return True
     return False
@@ -81,7 +67,7 @@ class SessionLifetimeMiddleware:
 
     The idle timeout is the session's expiry. A request that leaves the session unchanged
     marks it for saving (a new expiry and cookie) only once the stored expiry is more than
-    SESSION_TOUCH_INTERVAL_SECONDS old (smittesporing.sessions): one write a minute for an
+    SESSION_TOUCH_INTERVAL_SECONDS old (core.sessions): one write a minute for an
     active user instead of one per request. Goes right after SessionMiddleware, before
     anything reads the login; on the way out it runs before SessionMiddleware saves.
     """

@@ -1,6 +1,6 @@
 """CSV downloads: formula injection is defused, phone numbers are left alone."""
 
-from accounts.csvexport import csv_lines, csv_safe
+from core.csvexport import csv_lines, csv_safe
 
 
 def test_formulas_are_defused():

@@ -3,8 +3,8 @@
 - a new session id at login (a planted id is worthless) and a new CSRF token;
 - logout deletes the session on the server (the old id loads nothing);
 - idle timeout 30 minutes (the session's expiry, pushed forward by activity, written at most
-  once a minute when nothing else changed: smittesporing.sessions, issue 5);
-- absolute timeout 120 minutes from login, however active (smittesporing.middleware);
+  once a minute when nothing else changed: core.sessions, issue 5);
+- absolute timeout 120 minutes from login, however active (core.middleware);
 - cookies HttpOnly and SameSite=Lax here; Secure in production (test_production_checks.py).
 
 The OIDC login itself (a new session id through the real flow) is in
@@ -24,9 +24,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from freezegun import freeze_time
 
+from accounts.sessions import STAFF_LOGIN_AT_KEY
 from selfreg.session import PID_KEY
 from selfreg.tests.portal import choose, selfreg_on
-from smittesporing.middleware import STAFF_LOGIN_AT_KEY
 from tests.factories import StaffFactory, SyntheticPersonFactory, new_fnr
 
 pytestmark = pytest.mark.django_db
@@ -147,7 +147,7 @@ def test_s5_citizen_logout_deletes_the_session_on_the_server(citizen_client, set
 def test_s5_idle_timeout_is_30_minutes():
     assert django_settings.SESSION_COOKIE_AGE == 30 * 60
     assert django_settings.SESSION_TOUCH_INTERVAL_SECONDS == 60
-    assert django_settings.SESSION_ENGINE == "smittesporing.sessions"
+    assert django_settings.SESSION_ENGINE == "core.sessions"
 
 
 def stored_expiry(key: str) -> datetime.datetime:

@@ -1,4 +1,4 @@
-"""Norwegian error pages (smittesporing/errors.py) and R3: the database failing in the middle
+"""Norwegian error pages (core/errors.py) and R3: the database failing in the middle
 of a submission.
 
 R3 fails every query of a normal self-registration in turn, and every commit, and checks for

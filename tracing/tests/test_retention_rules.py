@@ -11,9 +11,9 @@ from django.core.management import CommandError, call_command
 from freezegun import freeze_time
 
 from accounts.models import AccessLogEntry
-from smittesporing.retention import RULES, retention_run
 from tests.factories import IndexFactory, NoteFactory, StaffFactory
 from tracing.models import Index, Note
+from tracing.retention_rules import RULES, retention_run
 
 pytestmark = pytest.mark.django_db
 

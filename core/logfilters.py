@@ -40,7 +40,7 @@ class ExceptionWithoutMessage(logging.Filter):
 
     Django's `django.request` logger logs every unhandled exception with its traceback, and a
     database error's message can quote a row (a fødselsnummer). The reference number of the
-    error page (smittesporing.errors.server_error) is added, so the two log lines meet.
+    error page (core.errors.server_error) is added, so the two log lines meet.
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
