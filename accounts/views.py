@@ -16,17 +16,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.access import access_log_for_admin, access_log_search_for_admin
 from accounts.decorators import admin_required, public_view
 from accounts.forms import FnrForm, LoginForm
-from accounts.models import AccessAction, AccessLogEntry, ObjectType, Role
+from accounts.models import AccessAction, AccessLogEntry, Role
 from accounts.selectors import (
-    access_log_list,
     user_has_role,
-    user_municipality_numbers,
 )
 from accounts.services import (
-    AccessRecord,
-    access_log_write,
     login_failure_record,
     login_is_locked,
     login_success_record,
@@ -112,41 +109,21 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:login")
 
 
-def _log_search(request: HttpRequest, *, fnr: str, numbers: list[str], action: str) -> None:
-    """Reading the log about a person is itself a read about that person (B-4)."""
-    access_log_write(
-        user=request.user,
-        records=[
-            AccessRecord(
-                object_type=ObjectType.ACCESS_LOG,
-                action=action,
-                allowed=True,
-                role=Role.ADMIN,
-                municipality_number=number,
-                person_fnr=fnr,
-            )
-            for number in numbers
-        ],
-    )
-
-
 @admin_required
 @require_http_methods(["GET", "POST"])
 def access_log_view(request: HttpRequest) -> HttpResponse:
     """B-4, A-2: the entries of the administrator's municipalities; a search by fødselsnummer
     is sent by POST so that the number never lands in a URL."""
-    numbers = sorted(user_municipality_numbers(user=request.user, role=Role.ADMIN))
     form = FnrForm(request.POST or None)
     context = {"form": form, "searched": False}
     if request.method == "POST" and form.is_valid():
-        fnr = form.cleaned_data["fnr"]
-        _log_search(request, fnr=fnr, numbers=numbers, action=AccessAction.LOG_SEARCH)
-        entries = list(
-            access_log_list(municipality_numbers=numbers, person_fnr=fnr)[:ACCESS_LOG_SEARCH_LIMIT]
+        found = access_log_search_for_admin(
+            user=request.user, fnr=form.cleaned_data["fnr"], action=AccessAction.LOG_SEARCH
         )
+        entries = list(found[:ACCESS_LOG_SEARCH_LIMIT])
         context.update(searched=True, entries=entries, limit=ACCESS_LOG_SEARCH_LIMIT)
     else:
-        page = Paginator(access_log_list(municipality_numbers=numbers), ACCESS_LOG_PAGE_SIZE)
+        page = Paginator(access_log_for_admin(user=request.user), ACCESS_LOG_PAGE_SIZE)
         context["page"] = page.get_page(request.GET.get("side"))
         context["entries"] = context["page"].object_list
     return render(request, "backoffice/access_log.html", context)
@@ -185,7 +162,6 @@ ACCESS_LOG_CSV_HEADER = [
 @require_POST
 def access_log_export_view(request: HttpRequest) -> HttpResponse:
     """B-4: every entry about one person in the administrator's municipalities, as CSV."""
-    numbers = sorted(user_municipality_numbers(user=request.user, role=Role.ADMIN))
     form = FnrForm(request.POST)
     if not form.is_valid():
         return render(
@@ -194,9 +170,9 @@ def access_log_export_view(request: HttpRequest) -> HttpResponse:
             {"form": form, "searched": False, "entries": []},
             status=400,
         )
-    fnr = form.cleaned_data["fnr"]
-    _log_search(request, fnr=fnr, numbers=numbers, action=AccessAction.LOG_EXPORT)
-    entries = access_log_list(municipality_numbers=numbers, person_fnr=fnr)
+    entries = access_log_search_for_admin(
+        user=request.user, fnr=form.cleaned_data["fnr"], action=AccessAction.LOG_EXPORT
+    )
     return csv_response(
         filename="tilgangslogg.csv",
         header=ACCESS_LOG_CSV_HEADER,

@@ -9,7 +9,7 @@ service, so the duplicate rules are those of the portal and the tracers (section
 from django.http import HttpRequest
 from ninja import Path, Query, Router, Status
 
-from accounts.models import AccessAction, ObjectType
+from accounts.models import AccessAction
 from api.auth import principal, token
 from api.schemas import (
     AlreadyRegisteredOut,
@@ -23,7 +23,12 @@ from api.schemas import (
     RegistrationOut,
 )
 from core.localtime import local_today
-from tracing.access import IndexRow, index_get_for_user, index_log_for_user, index_rows_log
+from tracing.access import (
+    close_contacts_log,
+    index_get_for_user,
+    index_log_for_user,
+    indexes_log,
+)
 from tracing.models import Index, RegisteredByKind
 from tracing.selectors import index_list
 from tracing.services import (
@@ -44,13 +49,6 @@ NOT_FOUND = {404: ErrorOut}
 REFUSED = {409: AlreadyRegisteredOut}
 
 
-def _index_rows(indexes) -> list[IndexRow]:
-    return [
-        IndexRow(ObjectType.INDEX, i.pk, i.person_id, i.fnr, i.municipality_id, i.pk)
-        for i in indexes
-    ]
-
-
 @router.get("", response=IndexPageOut, summary="Indekser i kommunen")
 def index_list_view(
     request: HttpRequest,
@@ -68,7 +66,7 @@ def index_list_view(
     )
     start = (page - 1) * page_size
     items = list(indexes[start : start + page_size])
-    index_rows_log(user=principal(request), rows=_index_rows(items), action=AccessAction.LIST)
+    indexes_log(user=principal(request), indexes=items, action=AccessAction.LIST)
     return {"count": indexes.count(), "page": page, "page_size": page_size, "items": items}
 
 
@@ -120,21 +118,7 @@ def index_close_contacts_view(request: HttpRequest, index_id: int = Path(..., ge
     index = index_get_for_user(user=user, index_id=index_id, action=AccessAction.VIEW)
     contacts = list(index.close_contacts.select_related("person").order_by("registered_at", "pk"))
     # B-4: the contacts' records are read too, as on the index page.
-    index_rows_log(
-        user=user,
-        rows=[
-            IndexRow(
-                ObjectType.CLOSE_CONTACT,
-                c.pk,
-                c.person_id,
-                c.person.fnr,
-                c.municipality_id,
-                index.pk,
-            )
-            for c in contacts
-        ],
-        action=AccessAction.VIEW,
-    )
+    close_contacts_log(user=user, index=index, contacts=contacts, action=AccessAction.VIEW)
     return contacts
 
 

@@ -143,14 +143,14 @@ def _plans(fnr: str) -> dict:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from tracing.selectors import duplicate_candidates, index_self_registered_recently
+    from tracing.selectors import duplicate_candidates, index_active_or_self_registered_recently
 
     plans = {}
     for name, call in (
         ("duplicate_candidates", lambda: duplicate_candidates(fnr=fnr)),
         (
-            "index_self_registered_recently",
-            lambda: index_self_registered_recently(fnr=fnr, now=timezone.now()),
+            "index_active_or_self_registered_recently",
+            lambda: index_active_or_self_registered_recently(fnr=fnr, now=timezone.now()),
         ),
     ):
         with CaptureQueriesContext(connection) as queries:

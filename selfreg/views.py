@@ -26,7 +26,7 @@ from selfreg.decorators import portal_page
 from selfreg.flow import flow_begin, receipt_get
 from selfreg.forms import MunicipalityForm, WhoForm
 from selfreg.selectors import Subject, citizen_person, subject_options
-from tracing.selectors import index_is_registered_recently
+from tracing.selectors import index_active_or_self_registered_recently
 
 NUMBER_RE = re.compile(r"^[0-9]{4}$")
 
@@ -155,7 +155,7 @@ def who(request: HttpRequest) -> HttpResponse:
     form = WhoForm(data, subjects=subjects)
     if form.is_valid():
         subject: Subject = next(s for s in subjects if s.choice == form.cleaned_data["hvem"])
-        if index_is_registered_recently(fnr=subject.person.fnr, now=timezone.now()):
+        if index_active_or_self_registered_recently(fnr=subject.person.fnr, now=timezone.now()):
             return render_already_registered(
                 request, person=subject.person, is_self=subject.is_self, municipality=municipality
             )

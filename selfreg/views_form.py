@@ -29,7 +29,7 @@ from selfreg.views import (
     render_not_in_register,
     render_problem,
 )
-from tracing.selectors import index_is_registered_recently
+from tracing.selectors import index_active_or_self_registered_recently
 from tracing.services import AlreadyRegistered, TracingError
 
 
@@ -66,7 +66,7 @@ def registration_form(request: HttpRequest) -> HttpResponse:
     prefill = subject_prefill(subject=subject, contact=request.method == "GET")
     is_child = not subject.is_self
     if request.method == "GET":
-        if index_is_registered_recently(fnr=subject.person.fnr, now=timezone.now()):
+        if index_active_or_self_registered_recently(fnr=subject.person.fnr, now=timezone.now()):
             return render_already_registered(request, **already)
         initial = {"phone": prefill.phone, "email": prefill.email}
         form = RegistrationForm(initial=initial, is_child=is_child, today=today)

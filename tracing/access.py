@@ -27,12 +27,12 @@ _LOG_CHUNK = 2000  # access-log entries held in memory at once (index_rows_log)
 
 __all__ = [
     "AccessAction",
-    "IndexRow",
     "close_contact_get_for_user",
+    "close_contacts_log",
     "index_get_for_user",
     "index_log_for_user",
     "index_queryset_log",
-    "index_rows_log",
+    "indexes_log",
     "person_get_for_user",
 ]
 
@@ -194,6 +194,40 @@ def index_rows_log(*, user: AbstractBaseUser, rows: Iterable[IndexRow], action: 
         access_log_write(user=user, records=first, now=now)
         while chunk := list(itertools.islice(pending, _LOG_CHUNK)):
             access_log_write(user=user, records=chunk, now=now)
+
+
+def indexes_log(*, user: AbstractBaseUser, indexes: Iterable[Index], action: str) -> None:
+    """B-4 for a list of indexes shown (a worklist page, the API's list): one entry each."""
+    index_rows_log(
+        user=user,
+        rows=(
+            IndexRow(ObjectType.INDEX, i.pk, i.person_id, i.fnr, i.municipality_id, i.pk)
+            for i in indexes
+        ),
+        action=action,
+    )
+
+
+def close_contacts_log(
+    *, user: AbstractBaseUser, index: Index, contacts: Iterable[CloseContact], action: str
+) -> None:
+    """B-4 for the close contacts of an index shown or just registered (their names and
+    numbers are reads of their records); the contacts must have their person loaded."""
+    index_rows_log(
+        user=user,
+        rows=(
+            IndexRow(
+                ObjectType.CLOSE_CONTACT,
+                c.pk,
+                c.person_id,
+                c.person.fnr,
+                c.municipality_id,
+                index.pk,
+            )
+            for c in contacts
+        ),
+        action=action,
+    )
 
 
 def index_queryset_log(*, user: AbstractBaseUser, indexes: QuerySet[Index], action: str) -> int:

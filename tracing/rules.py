@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils.translation import gettext_lazy as _
+
 
 class CandidateKind(StrEnum):
     ACTIVE_INDEX = "active_index"
@@ -23,6 +25,13 @@ class Candidate:
     person_id: int
     municipality_number: str
     kind: CandidateKind
+
+
+CANDIDATE_KIND_LABELS = {
+    CandidateKind.ACTIVE_INDEX: _("Aktiv indeks"),
+    CandidateKind.CLOSED_INDEX: _("Avsluttet indeks"),
+    CandidateKind.CLOSE_CONTACT: _("Nærkontakt"),
+}
 
 
 class Outcome(StrEnum):
@@ -67,3 +76,19 @@ def decide(candidates: Sequence[Candidate], chosen_municipality: str) -> Decisio
     if single and candidates[0].kind is CandidateKind.CLOSE_CONTACT:
         return Decision(Outcome.CONVERT_CONTACT, "D-1d", candidates[0].person_id)
     return Decision(Outcome.CREATE_DUPLICATE, "D-1c" if single else "D-2d")
+
+
+# What each rule decides, as the index page explains an index's source to a tracer.
+RULE_DESCRIPTIONS = {
+    "D-0": _("Ingen treff: ny person og indeks i valgt kommune"),
+    "D-1a": _("Ett treff, aktiv indeks: avvist"),
+    "D-1b": _("Ett treff, avsluttet indeks i valgt kommune: innrullert på nytt"),
+    "D-1c": _(
+        "Ett treff, avsluttet indeks i en annen kommune: ny indeks, merket som mulig duplikat"
+    ),
+    "D-1d": _("Ett treff, nærkontakt: gjort om til indeks"),
+    "D-2a": _("Flere treff, minst én aktiv indeks: avvist"),
+    "D-2b": _("Flere treff, indeks i valgt kommune: personen gjenbrukt og innrullert"),
+    "D-2c": _("Flere treff, nærkontakt i valgt kommune: gjort om til indeks"),
+    "D-2d": _("Flere treff, ingen i valgt kommune: ny indeks, merket som mulig duplikat"),
+}

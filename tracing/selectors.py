@@ -43,22 +43,12 @@ def duplicate_candidates(*, fnr: str) -> list[Candidate]:
     return candidates
 
 
-def _self_registered_since(now: datetime.datetime) -> Q:
-    """C-5, first half: a positive home test registered in the last 14 days."""
-    return Q(
-        self_registered=True, opened_at__gte=now - datetime.timedelta(days=SELFREG_REFUSAL_DAYS)
-    )
-
-
-def index_self_registered_recently(*, fnr: str, now: datetime.datetime) -> bool:
-    """C-5, first half: a positive home test registered for this person in the last 14 days."""
-    return Index.objects.filter(_self_registered_since(now), fnr=fnr).exists()
-
-
-def index_is_registered_recently(*, fnr: str, now: datetime.datetime) -> bool:
-    """C-5: a self-registration in the last 14 days, or an active index, for this person."""
+def index_active_or_self_registered_recently(*, fnr: str, now: datetime.datetime) -> bool:
+    """C-5: the person already has an active index, or a positive home test self-registered in
+    the last 14 days (closed or not since). One query, by the fnr index."""
+    recently = now - datetime.timedelta(days=SELFREG_REFUSAL_DAYS)
     return Index.objects.filter(
-        Q(status=Index.Status.ACTIVE) | _self_registered_since(now), fnr=fnr
+        Q(status=Index.Status.ACTIVE) | Q(self_registered=True, opened_at__gte=recently), fnr=fnr
     ).exists()
 
 

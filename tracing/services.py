@@ -13,7 +13,7 @@ from tracing import notes
 from tracing.models import CloseContact, Index, Note, Person, PersonLock, RegisteredByKind
 from tracing.registration import ANSWER_FIELDS, PERSON_FIELDS, PersonDetails, Registration
 from tracing.rules import Decision, Outcome, decide
-from tracing.selectors import duplicate_candidates, index_self_registered_recently
+from tracing.selectors import duplicate_candidates, index_active_or_self_registered_recently
 
 
 class TracingError(Exception):
@@ -118,13 +118,16 @@ def index_register(
                     return RegistrationResult(
                         index=earlier, rule=earlier.duplicate_rule, repeated_submission=True
                     )
-            # An active index is refused by the duplicate rules below (D-1a/D-2a), which say why.
-            if self_registered and index_self_registered_recently(fnr=registration.fnr, now=now):
-                raise AlreadyRegistered("C-5")
             candidates = duplicate_candidates(fnr=registration.fnr)
             decision = decide(candidates, municipality_number)
+            # An active index is refused by the duplicate rules (D-1a/D-2a), which say why; what
+            # C-5 refuses beyond them is a self-registration of the last 14 days.
             if decision.outcome is Outcome.REFUSE:
                 raise AlreadyRegistered(decision.rule)
+            if self_registered and index_active_or_self_registered_recently(
+                fnr=registration.fnr, now=now
+            ):
+                raise AlreadyRegistered("C-5")
             person, contact = _apply_decision(
                 decision=decision,
                 registration=registration,

@@ -11,9 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import ObjectType
 from core.localtime import local_timestamp, start_of_day
-from tracing.access import IndexRow
 from tracing.models import Index, RegisteredByKind
 
 TODAY = "i-dag"
@@ -272,11 +270,3 @@ def worklist_export_rows(
             column.show(*(row[n] for n in pick))
             for column, pick in zip(columns, picks, strict=True)
         ]
-
-
-def index_rows(indexes: Iterable[Index]) -> list[IndexRow]:
-    """The access-log identities of shown indexes (B-4)."""
-    return [
-        IndexRow(ObjectType.INDEX, i.pk, i.person_id, i.fnr, i.municipality_id, i.pk)
-        for i in indexes
-    ]

@@ -61,7 +61,10 @@ def test_b3_measures_each_size_with_plans_at_the_largest(tmp_path):
     assert [s["persons"] for s in result["sizes"]] == list(b3_duplicates.TINY_SIZES)
     largest = result["sizes"][-1]
     assert set(largest["decide"]) == set(largest["register"]) == {"new", "existing", "active"}
-    assert set(largest["plans"]) == {"duplicate_candidates", "index_self_registered_recently"}
+    assert set(largest["plans"]) == {
+        "duplicate_candidates",
+        "index_active_or_self_registered_recently",
+    }
     assert "D-0" in largest["rules"]
 
 

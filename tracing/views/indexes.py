@@ -8,17 +8,16 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import staff_required
-from accounts.models import AccessAction, ObjectType
+from accounts.models import AccessAction
 from registers.types import RegisterError
-from tracing.access import IndexRow, index_get_for_user, index_rows_log
+from tracing.access import close_contacts_log, index_get_for_user
 from tracing.forms import CloseContactForm, FollowUpForm, NoteForm
 from tracing.lookup import person_details_lookup
 from tracing.models import Index, RegisteredByKind
-from tracing.rules import CandidateKind
+from tracing.rules import CANDIDATE_KIND_LABELS, RULE_DESCRIPTIONS
 from tracing.services import (
     AlreadyRegistered,
     TracingError,
@@ -28,27 +27,6 @@ from tracing.services import (
     index_set_follow_up,
     note_add,
 )
-
-RULES = {
-    "D-0": gettext_lazy("Ingen treff: ny person og indeks i valgt kommune"),
-    "D-1a": gettext_lazy("Ett treff, aktiv indeks: avvist"),
-    "D-1b": gettext_lazy("Ett treff, avsluttet indeks i valgt kommune: innrullert på nytt"),
-    "D-1c": gettext_lazy(
-        "Ett treff, avsluttet indeks i en annen kommune: ny indeks, merket som mulig duplikat"
-    ),
-    "D-1d": gettext_lazy("Ett treff, nærkontakt: gjort om til indeks"),
-    "D-2a": gettext_lazy("Flere treff, minst én aktiv indeks: avvist"),
-    "D-2b": gettext_lazy("Flere treff, indeks i valgt kommune: personen gjenbrukt og innrullert"),
-    "D-2c": gettext_lazy("Flere treff, nærkontakt i valgt kommune: gjort om til indeks"),
-    "D-2d": gettext_lazy(
-        "Flere treff, ingen i valgt kommune: ny indeks, merket som mulig duplikat"
-    ),
-}
-CANDIDATE_KINDS = {
-    CandidateKind.ACTIVE_INDEX: gettext_lazy("Aktiv indeks"),
-    CandidateKind.CLOSED_INDEX: gettext_lazy("Avsluttet indeks"),
-    CandidateKind.CLOSE_CONTACT: gettext_lazy("Nærkontakt"),
-}
 
 
 def author_label(user) -> str:
@@ -62,7 +40,7 @@ def _source(index: Index) -> dict:
         {
             "person_id": c.get("person_id"),
             "municipality_number": c.get("municipality_number"),
-            "kind": CANDIDATE_KINDS.get(c.get("kind"), c.get("kind")),
+            "kind": CANDIDATE_KIND_LABELS.get(c.get("kind"), c.get("kind")),
         }
         for c in index.duplicate_candidates or []
     ]
@@ -71,7 +49,7 @@ def _source(index: Index) -> dict:
         if index.registered_by_kind
         else "",
         "rule": index.duplicate_rule,
-        "rule_text": RULES.get(index.duplicate_rule, ""),
+        "rule_text": RULE_DESCRIPTIONS.get(index.duplicate_rule, ""),
         "candidates": candidates,
     }
 
@@ -88,21 +66,7 @@ def _render(
     notes = list(index.notes.order_by("-created_at", "-id"))
     contacts = list(index.close_contacts.select_related("person").order_by("registered_at", "pk"))
     # B-4: the contacts' names and numbers shown here are reads of their records too.
-    index_rows_log(
-        user=request.user,
-        rows=[
-            IndexRow(
-                ObjectType.CLOSE_CONTACT,
-                c.pk,
-                c.person_id,
-                c.person.fnr,
-                c.municipality_id,
-                index.pk,
-            )
-            for c in contacts
-        ],
-        action=AccessAction.VIEW,
-    )
+    close_contacts_log(user=request.user, index=index, contacts=contacts, action=AccessAction.VIEW)
     episodes = list(
         index.person.indexes.filter(municipality_id=index.municipality_id)
         .exclude(pk=index.pk)
@@ -192,19 +156,8 @@ def close_contact_add_view(request: HttpRequest, index_id: int) -> HttpResponse:
     contact = _contact_register(request, index, form) if form.is_valid() else None
     if contact is None:
         return _render(request, index, contact_form=form, status=400)
-    index_rows_log(
-        user=request.user,
-        rows=[
-            IndexRow(
-                ObjectType.CLOSE_CONTACT,
-                contact.pk,
-                contact.person_id,
-                contact.person.fnr,
-                contact.municipality_id,
-                index.pk,
-            )
-        ],
-        action=AccessAction.CONTACT_ADD,
+    close_contacts_log(
+        user=request.user, index=index, contacts=[contact], action=AccessAction.CONTACT_ADD
     )
     messages.success(request, _("Nærkontakten er registrert."))
     return redirect("tracing:index", index_id=index.pk)

@@ -20,7 +20,7 @@ from accounts.models import AccessAction, Role
 from accounts.selectors import user_municipalities, worklist_columns_get
 from accounts.services import worklist_columns_set
 from core.csvexport import csv_response
-from tracing.access import index_rows_log
+from tracing.access import indexes_log
 from tracing.exports import worklist_export
 from tracing.forms import ColumnChooserForm, WorklistFilterForm
 from tracing.models import Index
@@ -33,7 +33,6 @@ from tracing.worklists import (
     Column,
     Worklist,
     WorklistFilters,
-    index_rows,
     worklist_columns,
     worklist_filter,
     worklist_indexes,
@@ -208,7 +207,7 @@ def worklist_view(request: HttpRequest, worklist: str) -> HttpResponse:
         return redirect(f"{request.path}?{_querystring(query)}")
     page = Paginator(query.indexes, query.page_size).get_page(request.GET.get("side"))
     indexes: list[Index] = worklist_page_rows(page.object_list)
-    index_rows_log(user=request.user, rows=index_rows(indexes), action=AccessAction.LIST)
+    indexes_log(user=request.user, indexes=indexes, action=AccessAction.LIST)
     data_columns = query.columns[1:]  # the first is the name, a row header with a link
     rows = [{"index": i, "cells": [c.value(i) for c in data_columns]} for i in indexes]
     return render(
