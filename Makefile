@@ -20,6 +20,7 @@ run: deps static migrate demo
 
 test: deps static chromium
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest -m "not network" $(PYTEST_ARGS)
 
@@ -33,6 +34,7 @@ test-fast: deps static
 
 lint: deps
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/ruff format --check .
 
 deps: $(VENV)/.installed

@@ -1,5 +1,4 @@
-"""Staff: roles per municipality (B-1), login throttling, worklist preferences (I-3) and the
-access log (B-4).
+"""Staff: roles per municipality (B-1), login throttling, API tokens and the access log (B-4).
 
 Staff are plain Django users. What they may do comes only from `StaffRole` rows; `is_staff`
 (Django's own admin) is never set for them.
@@ -60,22 +59,6 @@ class LoginLockout(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["username", "locked_until"], name="login_lockout_lookup")]
-
-
-class WorklistPreference(models.Model):
-    """The columns a tracer has chosen for a worklist (I-3: 'the choice is kept')."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="worklist_preferences"
-    )
-    worklist = models.CharField(max_length=40)
-    columns = models.JSONField(default=list)
-    updated_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "worklist"], name="one_preference_per_list")
-        ]
 
 
 class AccessAction(models.TextChoices):

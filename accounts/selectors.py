@@ -1,4 +1,4 @@
-"""Reads of staff roles, worklist preferences and the access log.
+"""Reads of staff roles, API tokens and the access log.
 
 The role helpers are what every back-office, administration and API check is built on (B-1,
 A-2). They read the user's roles once per request (one query) and keep them on the user object.
@@ -10,7 +10,7 @@ from types import MappingProxyType
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
-from accounts.models import AccessLogEntry, ApiToken, Role, StaffRole, WorklistPreference
+from accounts.models import AccessLogEntry, ApiToken, Role, StaffRole
 from municipalities.models import Municipality
 from municipalities.selectors import norwegian_sort_key
 
@@ -69,12 +69,6 @@ def user_is_tracer(user: UserLike) -> bool:
 
 def user_is_admin(user: UserLike) -> bool:
     return user_has_role(user=user, role=Role.ADMIN)
-
-
-def worklist_columns_get(*, user: AbstractBaseUser, worklist: str) -> list[str] | None:
-    """The columns the user saved for this worklist, or None if never saved (I-3)."""
-    preference = WorklistPreference.objects.filter(user=user, worklist=worklist).first()
-    return list(preference.columns) if preference else None
 
 
 def access_log_list(

@@ -5,7 +5,7 @@ import datetime
 import hashlib
 import hmac
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -23,7 +23,6 @@ from accounts.models import (
     LoginLockout,
     Role,
     StaffRole,
-    WorklistPreference,
 )
 from accounts.selectors import user_roles_forget
 from municipalities.selectors import municipality_lookup_number
@@ -150,20 +149,6 @@ def login_failure_record(*, username: str, now: datetime.datetime | None = None)
 def login_success_record(*, username: str) -> None:
     """A successful login starts the failure count afresh."""
     LoginFailure.objects.filter(username=_username_key(username)).delete()
-
-
-def worklist_columns_set(
-    *, user: AbstractBaseUser, worklist: str, columns: Sequence[str], allowed: Iterable[str]
-) -> list[str]:
-    """Save the tracer's column choice for a worklist (I-3), keeping only known columns."""
-    allowed_set = set(allowed)
-    kept = [c for c in dict.fromkeys(columns) if c in allowed_set]
-    WorklistPreference.objects.update_or_create(
-        user=user,
-        worklist=worklist,
-        defaults={"columns": kept, "updated_at": timezone.now()},
-    )
-    return kept
 
 
 @dataclass(frozen=True)

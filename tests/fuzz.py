@@ -111,7 +111,7 @@ def data_counts() -> dict[str, int]:
         "municipalities.MunicipalityStatusChange",
         "accounts.StaffRole",
         "accounts.ApiToken",
-        "accounts.WorklistPreference",
+        "tracing.WorklistPreference",
         "registers.SyntheticPerson",
         "testidp.AuthorizationCode",
     ]

@@ -170,3 +170,19 @@ class PersonLock(models.Model):
     so that simultaneous registrations for one person run one after the other (D-3, C-8)."""
 
     fnr = models.CharField(max_length=11, primary_key=True)
+
+
+class WorklistPreference(models.Model):
+    """The columns a tracer has chosen for a worklist (I-3: 'the choice is kept')."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="worklist_preferences"
+    )
+    worklist = models.CharField(max_length=40)
+    columns = models.JSONField(default=list)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "worklist"], name="one_preference_per_list")
+        ]

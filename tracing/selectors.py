@@ -3,9 +3,10 @@
 import datetime
 from collections.abc import Collection
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from tracing.models import CloseContact, Index, Person
+from tracing.models import CloseContact, Index, Person, WorklistPreference
 from tracing.rules import Candidate, CandidateKind
 
 SELFREG_REFUSAL_DAYS = 14
@@ -66,3 +67,9 @@ def index_list(
     if self_registered is not None:
         indexes = indexes.filter(self_registered=self_registered)
     return indexes.select_related("person").order_by("-opened_at", "-pk")
+
+
+def worklist_columns_get(*, user: AbstractBaseUser, worklist: str) -> list[str] | None:
+    """The columns the user saved for this worklist, or None if never saved (I-3)."""
+    preference = WorklistPreference.objects.filter(user=user, worklist=worklist).first()
+    return list(preference.columns) if preference else None

@@ -2,6 +2,7 @@
 
 import datetime
 import uuid
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -10,7 +11,15 @@ from django.utils import timezone
 
 from core.localtime import local_date
 from tracing import notes
-from tracing.models import CloseContact, Index, Note, Person, PersonLock, RegisteredByKind
+from tracing.models import (
+    CloseContact,
+    Index,
+    Note,
+    Person,
+    PersonLock,
+    RegisteredByKind,
+    WorklistPreference,
+)
 from tracing.registration import ANSWER_FIELDS, PERSON_FIELDS, PersonDetails, Registration
 from tracing.rules import Decision, Outcome, decide
 from tracing.selectors import duplicate_candidates, index_active_or_self_registered_recently
@@ -304,3 +313,17 @@ def index_set_follow_up(
     index.follow_up_on = follow_up_on
     index.save(update_fields=["follow_up_on"])
     return index
+
+
+def worklist_columns_set(
+    *, user: AbstractBaseUser, worklist: str, columns: Sequence[str], allowed: Iterable[str]
+) -> list[str]:
+    """Save the tracer's column choice for a worklist (I-3), keeping only known columns."""
+    allowed_set = set(allowed)
+    kept = [c for c in dict.fromkeys(columns) if c in allowed_set]
+    WorklistPreference.objects.update_or_create(
+        user=user,
+        worklist=worklist,
+        defaults={"columns": kept, "updated_at": timezone.now()},
+    )
+    return kept

@@ -11,9 +11,7 @@ from accounts.selectors import (
     user_municipalities,
     user_municipality_numbers,
     user_roles_forget,
-    worklist_columns_get,
 )
-from accounts.services import worklist_columns_set
 from tests.factories import StaffFactory, StaffRoleFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,20 +55,6 @@ def test_a_user_without_roles_is_neither_tracer_nor_admin():
     StaffRoleFactory(role="admin", municipality_id="4601")  # someone else's role
     assert not user_is_tracer(user)
     assert not user_is_admin(user)
-
-
-def test_worklist_columns_are_none_until_saved_then_kept_per_user():
-    user, other = StaffFactory(), StaffFactory()
-    assert worklist_columns_get(user=user, worklist="i-dag") is None
-    worklist_columns_set(
-        user=user,
-        worklist="i-dag",
-        columns=["navn", "selvregistrert", "x"],
-        allowed={"navn", "selvregistrert"},
-    )
-    assert worklist_columns_get(user=user, worklist="i-dag") == ["navn", "selvregistrert"]
-    assert worklist_columns_get(user=other, worklist="i-dag") is None
-    assert worklist_columns_get(user=user, worklist="selvregistrerte") is None
 
 
 def test_access_log_list_only_given_municipalities_and_person():

@@ -5,9 +5,9 @@ import re
 import pytest
 from django.utils import timezone
 
-from accounts.models import AccessLogEntry, WorklistPreference
+from accounts.models import AccessLogEntry
 from tests.factories import IndexFactory, StaffFactory, new_fnr
-from tracing.models import RegisteredByKind
+from tracing.models import RegisteredByKind, WorklistPreference
 from tracing.services import RegisteredBy, Registration, index_register
 
 pytestmark = pytest.mark.django_db

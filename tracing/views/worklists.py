@@ -17,13 +17,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.decorators import staff_required
 from accounts.models import AccessAction, Role
-from accounts.selectors import user_municipalities, worklist_columns_get
-from accounts.services import worklist_columns_set
+from accounts.selectors import user_municipalities
 from core.csvexport import csv_response
 from tracing.access import indexes_log
 from tracing.exports import worklist_export
 from tracing.forms import ColumnChooserForm, WorklistFilterForm
 from tracing.models import Index
+from tracing.selectors import worklist_columns_get
+from tracing.services import worklist_columns_set
 from tracing.worklists import (
     COLUMNS,
     DEFAULT_PAGE_SIZE,
