@@ -109,7 +109,7 @@ class AccessLogEntry(models.Model):
     username = models.CharField(max_length=150)
     role = models.CharField(max_length=10, choices=Role.choices, blank=True)
     # No index of its own: accesslog_municipality (municipality, at) serves the lookups, and
-    # every index costs on each of the 50 000 entries an export writes (issue 5, B5).
+    # every index costs on each of the 50 000 entries an export writes.
     municipality = models.ForeignKey(
         Municipality,
         null=True,
@@ -148,8 +148,8 @@ class AccessLogEntry(models.Model):
 
 
 class ApiToken(models.Model):
-    """A bearer token with which an integration uses the API for one municipality (issue 3
-    item 7, A-2, B-1).
+    """A bearer token with which an integration uses the API for one municipality (A-2,
+    B-1).
 
     Only the SHA-256 of the token is stored; the token itself is shown once, when it is made.
     Each token acts through its own service user, which has the tracer role in the token's

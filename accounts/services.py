@@ -217,7 +217,7 @@ def access_log_write_select(
 ) -> int:
     """Append one entry per row of `source` (B-4) inside the database, as one
     INSERT … SELECT: a list of 50 000 rows is one statement, not 50 000 model instances in
-    Python (issue 5, B5). `source` is a values() query naming its columns as in
+    Python. `source` is a values() query naming its columns as in
     ACCESS_SOURCE_COLUMNS; the caller limits it to what the user may see. One statement, so
     all or nothing. Returns how many entries were written."""
     if set(source.query.values_select) | set(source.query.annotation_select) != set(

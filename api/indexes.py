@@ -1,4 +1,4 @@
-"""/api/v1/indexes: list, read, register, close, reopen, add a note (issue 3 item 7).
+"""/api/v1/indexes: list, read, register, close, reopen, add a note.
 
 Every object is reached through tracing.access with the token's service user, so another
 municipality's index answers 404 and writes a denied access-log entry, exactly as the pages do

@@ -1,4 +1,4 @@
-"""The integration API at /api/v1/ (issue 3 item 7): JSON, OpenAPI 3 at /api/v1/openapi.json.
+"""The integration API at /api/v1/: JSON, OpenAPI 3 at /api/v1/openapi.json.
 
 Every operation needs a municipality's API token (ApiTokenAuth); only the OpenAPI document is
 public. Errors answer JSON: 401 without a valid token, 404 for anything outside the token's

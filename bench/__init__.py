@@ -1,4 +1,4 @@
-"""Benchmarks for issue 5 (performance at national scale), run by `make bench`.
+"""Benchmarks of performance at national scale, run by `make bench`.
 
 `python -m bench` runs them against PostgreSQL (DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/smittesporing_bench, created and migrated if missing);

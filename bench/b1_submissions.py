@@ -58,9 +58,9 @@ CLIENTS = tuple(int(c) for c in os.environ.get("B1_CLIENTS", "8 32 128").split()
 # Registrations per level: about a minute each at the throughput seen on this machine.
 PER_LEVEL = {8: 600, 32: 1200, 128: 1200}
 POPULATION = int(os.environ.get("B1_POPULATION", "1000000"))  # smaller for quick trials
-# gthread workers x threads: 2 x cores + 1 processes of one thread each. On two cores, with the
-# lighter requests of issue 5, threads cost more in GIL switching than they gain in overlapping
-# database waits: 5 x 1 did 41/s, 2 x 4 40/s, 4 x 2 39/s, 2 x 8 32/s (docs/scaling.md, B1).
+# gthread workers x threads: 2 x cores + 1 processes of one thread each. On two cores, with
+# requests this light, threads cost more in GIL switching than they gain in overlapping database
+# waits (the comparison is in docs/scaling.md, B1).
 WORKERS = int(os.environ.get("B1_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
 THREADS = int(os.environ.get("B1_THREADS", "1"))
 TINY_POPULATION = 300

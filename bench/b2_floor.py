@@ -1,10 +1,10 @@
-"""B2, the floor: the rows of one self-registration written by plain SQL over psycopg (issue 5).
+"""B2, the floor: the rows of one self-registration written by plain SQL over psycopg.
 
 One transaction per registration, with what tracing.services.index_register writes for a new
 person (D-0): the PersonLock row, the person, the active index and the two I-4 notes; no
 Django, nothing read first, the notes in one statement. N connections (8 and 32), each in its
 own thread, write for a fixed time. This is what the database can take on this machine; the
-end-to-end benchmark (B1) divided by it shows what everything else costs.
+end-to-end benchmark divided by it shows what everything else costs.
 
 The numbers are synthetic ones for birth dates in 2030-2039: valid, and nobody in the generated
 population has them. The rows are deleted again after the run, so the population stays as it

@@ -1,4 +1,4 @@
-"""B3: the duplicate decision and the import service as the population grows (issue 5).
+"""B3: the duplicate decision and the import service as the population grows.
 
 For each size (10 000, 100 000 and 1 000 000 persons) the population is generated afresh
 (demo.population, timed), then, for persons new to the tracing system, persons with a

@@ -1,4 +1,4 @@
-"""B4: the tracers' worklists at 1 000 000 persons (issue 5).
+"""B4: the tracers' worklists at 1 000 000 persons.
 
 An Oslo tracer (50 000 open indexes in Oslo at N = 1 000 000) asks for both worklists: the first
 page, page 100, sorted by each sortable column (both directions), the name search (POSTed and

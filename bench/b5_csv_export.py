@@ -1,4 +1,4 @@
-"""B5: CSV export of a worklist of 50 000 rows: time and peak memory (issue 5).
+"""B5: CSV export of a worklist of 50 000 rows: time and peak memory.
 
 A tracer of every municipality (a national team: no municipality alone has a list of 50 000)
 exports "Selvregistrerte personer", narrowed by an "opened from" date chosen so that at least

@@ -1,4 +1,4 @@
-"""B6: peak memory per app process under B1 load (issue 5).
+"""B6: peak memory per app process under B1 load.
 
 B1 (bench/b1_submissions.py) samples VmRSS and VmHWM (the peak resident set) of every gunicorn
 worker from /proc/<pid>/status twice a second while its load runs; this benchmark prints those

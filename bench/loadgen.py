@@ -4,7 +4,7 @@ Runs in a separate process with no Django (bench.b1_submissions runs drive in it
 DjangoClientHttp, which --tiny and bench.profile_flow use in-process.
 
 The HTTP client is http.client with keep-alive and a two-cookie jar, not requests: the load
-generator shares the machine's two cores with the app and PostgreSQL (issue 5 counts it in),
+generator shares the machine's two cores with the app and PostgreSQL (and is counted in),
 and requests costs several times the CPU per request.
 """
 

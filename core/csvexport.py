@@ -29,7 +29,7 @@ class _Echo:
         return value
 
 
-_LINES_PER_CHUNK = 200  # one piece of the stream: ~16 kB, instead of one per line (issue 5)
+_LINES_PER_CHUNK = 200  # one piece of the stream: ~16 kB, instead of one per line
 
 
 def csv_lines(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[str]:

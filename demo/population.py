@@ -1,4 +1,4 @@
-"""A synthetic population at national shape, for load tests and benchmarks (issue 5).
+"""A synthetic population at national shape, for load tests and benchmarks.
 
 `generate_population` fills the synthetic register (demo/population_register.py) and the
 tracing history (demo/population_tracing.py) municipality by municipality, persons spread by

@@ -1,4 +1,4 @@
-"""A synthetic population at national shape (issue 5): the register part (Folkeregister, KRR).
+"""A synthetic population at national shape: the register part (Folkeregister, KRR).
 
 Households are generated municipality by municipality (weights: demo/population_weights.py):
 single adults, couples, couples with children and single parents. Everyone in a household has

@@ -1,4 +1,4 @@
-"""The tracing history of the synthetic population (issue 5): indexes, close contacts, notes.
+"""The tracing history of the synthetic population: indexes, close contacts, notes.
 
 For each municipality a shuffled share of its persons gets a role: an active index (Oslo: a
 fixed count, 5 % of all persons, so 50 000 at N = 1 000 000; elsewhere 2 % of the

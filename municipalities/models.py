@@ -56,7 +56,7 @@ class PostalCode(models.Model):
 
 
 class MunicipalityStatusChange(models.Model):
-    """Every switch of customer status or self-registration is logged (A-1, issue 3 item 6)."""
+    """Every switch of customer status or self-registration is logged (A-1)."""
 
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="status_changes"

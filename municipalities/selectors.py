@@ -28,7 +28,7 @@ _choices: tuple[tuple[str, str], ...] = ()
 def municipality_choices() -> tuple[tuple[str, str], ...]:
     """(number, name) of all municipalities in Norwegian alphabetical order, for "Velg kommune"
     (C-2). Reference data that changes with a release, not with a request: read once per process
-    (issue 5: 357 model instances on every page view), and forgotten when a municipality is
+    (357 model instances on every page view), and forgotten when a municipality is
     saved or deleted in this process or the reference data is loaded (forget_municipality_choices).
     An empty table is never remembered."""
     global _choices

@@ -181,9 +181,9 @@ def index_rows_log(*, user: AbstractBaseUser, rows: Iterable[IndexRow], action: 
                 index_id=row.index_id,
             )
 
-    # Written in chunks: an export of 50 000 rows held every entry in memory at once (48 MB at
-    # 50 000 rows against 11 MB at 10 000, issue 5 B5). One moment for the whole list, and
-    # all or nothing (a transaction once there is more than one chunk); a page fits in one.
+    # Written in chunks, so that memory stays flat however long the list. One moment for the
+    # whole list, and all or nothing (a transaction once there is more than one chunk); a page
+    # fits in one.
     now = timezone.now()
     pending = records()
     first = list(itertools.islice(pending, _LOG_CHUNK))
@@ -233,7 +233,7 @@ def close_contacts_log(
 def index_queryset_log(*, user: AbstractBaseUser, indexes: QuerySet[Index], action: str) -> int:
     """B-4 for a whole list as a query (the CSV export): one entry per index, written by the
     database in one INSERT … SELECT before the list is shown: for 50 000 rows, a fraction of a
-    second and no memory in Python (issue 5, B5).
+    second and no memory in Python.
 
     The query must come from selectors already limited to the user's municipalities; an index
     outside them is a programming error and stops the export with nothing written.

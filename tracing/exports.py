@@ -1,4 +1,4 @@
-"""The CSV export of a worklist: logged and read in one snapshot (B-4, issue 5 B5).
+"""The CSV export of a worklist: logged and read in one snapshot (B-4).
 
 Every exported row must have its access-log entry before the first byte is sent. The log is
 written inside PostgreSQL (tracing.access.index_queryset_log, INSERT … SELECT) and the rows are

@@ -1,4 +1,4 @@
-"""Folkeregisteret's data for a person the tracer names by fødselsnummer (B-3, issue item 5)."""
+"""Folkeregisteret's data for a person the tracer names by fødselsnummer (B-3)."""
 
 from municipalities.selectors import postal_place
 from registers.interfaces import get_folkeregister

@@ -56,7 +56,7 @@ def _lock_person(fnr: str) -> None:
     # so between these two statements, the row is made again.
     for _ in range(3):
         # INSERT … ON CONFLICT DO NOTHING (INSERT OR IGNORE on SQLite): one statement where
-        # get_or_create takes four with its savepoint (issue 5).
+        # get_or_create takes four with its savepoint.
         PersonLock.objects.bulk_create([PersonLock(fnr=fnr)], ignore_conflicts=True)
         if list(PersonLock.objects.select_for_update().filter(fnr=fnr).values_list("pk")):
             return

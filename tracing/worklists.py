@@ -36,7 +36,7 @@ WORKLISTS = {
 
 
 def _date(value: datetime.date | None) -> str:
-    # Not strftime: a 50 000-row export formats ~200 000 dates (issue 5, B5).
+    # Not strftime: a 50 000-row export formats ~200 000 dates.
     return f"{value.day:02d}.{value.month:02d}.{value.year:04d}" if value else ""
 
 
@@ -50,7 +50,7 @@ def _period(start: datetime.date | None, end: datetime.date | None) -> str:
     return _date(start)
 
 
-# get_status_display() rebuilds the choices on every call; an export makes 50 000 (issue 5).
+# get_status_display() rebuilds the choices on every call; an export makes 50 000.
 _STATUS_LABELS = dict(Index.Status.choices)
 
 
@@ -65,7 +65,7 @@ def _lookup(index: Index, path: str):
 class Column:
     """A worklist column. `show` makes the cell from the values of `fields` (lookups from the
     index, as in values()), so a page of model instances and a CSV export read from plain rows
-    share one definition: the export of 50 000 rows makes no model instances (issue 5, B5)."""
+    share one definition: the export of 50 000 rows makes no model instances."""
 
     key: str
     label: str  # lazily translated
@@ -220,8 +220,8 @@ def worklist_sort(
     """Sort by a whitelisted column; anything else is the caller's bug, answered with ValueError.
 
     Given the municipalities the list is limited to: within one municipality its name is the
-    same on every row, and sorting by it is sorting by pk, which an index serves (issue 5, B4:
-    ordering 35 000 Oslo rows by the joined name took 300 ms at 1 000 000 persons)."""
+    same on every row, and sorting by it is sorting by pk, which an index serves
+    (ordering tens of thousands of rows by a joined name cannot use one)."""
     fields = COLUMNS[column].order_by if column in COLUMNS else ()
     if not fields:
         raise ValueError(f"not a sortable column: {column!r}")
@@ -234,7 +234,7 @@ def worklist_sort(
 def worklist_page_rows(page: QuerySet[Index]) -> list[Index]:
     """The rows of one page (a sliced, sorted worklist), in order, with person and municipality.
 
-    A deferred join (issue 5, B4): the page's ids are found first, over the sort's index, and
+    A deferred join: the page's ids are found first, over the sort's index, and
     only those rows are read with their person; joining every skipped row made page 100 cost
     65 ms of SQL at 1 000 000 persons instead of a few."""
     ids = list(page.values_list("pk", flat=True))
@@ -255,7 +255,7 @@ def _export_fields(columns: Sequence[Column]) -> list[str]:
 
 def worklist_export_values(indexes: QuerySet[Index], columns: Sequence[Column]) -> QuerySet:
     """The list as plain values, what worklist_export_rows makes CSV rows of: no model
-    instances for an export of 50 000 rows (issue 5, B5)."""
+    instances for an export of 50 000 rows."""
     return indexes.values_list(*_export_fields(columns))
 
 

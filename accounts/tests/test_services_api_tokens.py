@@ -1,4 +1,4 @@
-"""API tokens (issue 3 item 7, ADR 0005): made by an administrator for one municipality, shown
+"""API tokens (ADR 0005): made by an administrator for one municipality, shown
 once and stored as a SHA-256 hash, revocable, acting through a service user that is a tracer in
 that municipality only."""
 

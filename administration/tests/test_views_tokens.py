@@ -1,4 +1,4 @@
-"""API tokens on the administration page (issue 3 item 7): made with a name, shown once,
+"""API tokens on the administration page (A-2): made with a name, shown once,
 stored hashed, listed with last use, revocable; only for the administrator's municipalities."""
 
 import hashlib

@@ -85,7 +85,7 @@ PUBLIC = {"openapi-json": "the OpenAPI document (no data)", "api-root": "answers
 
 @pytest.mark.parametrize(("route", "name"), [pytest.param(*r, id=r[0]) for r in API_ROUTES])
 def test_every_api_route_refuses_a_request_without_a_token(client, route, name):
-    """Whatever operation is added under /api/v1/, it must demand a token (issue 3 item 2)."""
+    """Whatever operation is added under /api/v1/, it must demand a token."""
     path = "/" + re.sub(r"<(?:\w+:)?(\w+)>", "1", route)
     for method in ("get", "post", "put", "patch", "delete"):
         response = getattr(client, method)(path)

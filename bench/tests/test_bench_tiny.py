@@ -1,4 +1,4 @@
-"""Every benchmark runs at tiny scale and writes its JSON (issue 5: they must never rot).
+"""Every benchmark runs at tiny scale and writes its JSON (they must never rot).
 
 Only completion and the shape of the result are checked: never timings.
 """

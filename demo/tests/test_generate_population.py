@@ -1,4 +1,4 @@
-"""manage.py generate_population (issue 5): national shape, valid data, the model's invariants."""
+"""manage.py generate_population: national shape, valid data, the model's invariants."""
 
 from collections import Counter
 

@@ -1,4 +1,4 @@
-"""The demo data has what the README promises (issue item 7), and loads twice without harm."""
+"""The demo data has what the README promises, and loads twice without harm."""
 
 import pytest
 from django.core.management import call_command

@@ -66,7 +66,7 @@ def test_choices_are_the_list_as_number_and_name_read_once(django_assert_num_que
     with django_assert_num_queries(1):
         choices = municipality_choices()
     assert choices == tuple((m.number, m.name) for m in municipality_list())
-    with django_assert_num_queries(0):  # reference data: once per process (issue 5)
+    with django_assert_num_queries(0):  # reference data: once per process
         assert municipality_choices() == choices
 
 

@@ -74,7 +74,7 @@ def test_krr_down_on_form_is_503_but_a_posted_form_needs_no_krr(
     citizen_client, parent, monkeypatch
 ):
     """KRR only prefills phone and e-mail (C-6); a posted form carries the citizen's own, so
-    a KRR outage does not stop a citizen who already has the form (issue 5: KRR is not asked
+    a KRR outage does not stop a citizen who already has the form (KRR is not asked
     on POST)."""
     client = citizen_client(parent.fnr)
     choose(client)

@@ -1,4 +1,4 @@
-"""From the citizen to the tracer (issue 3 item 8; I-1…I-4, B-1): a citizen self-registers
+"""From the citizen to the tracer (I-1…I-4, B-1): a citizen self-registers
 through the real login, a tracer of that municipality adds the "Selvregistrert" column, sees JA
 on the new index in both worklists, opens it and reads the two notes; a tracer of another
 municipality sees none of it. Chromium, axe-core on the back-office pages on the way."""

@@ -143,7 +143,7 @@ def test_rows_log_writes_one_entry_per_row_and_refuses_foreign_rows(tracer):
 
 
 def test_rows_log_in_chunks_is_one_moment_and_all_or_nothing(tracer, monkeypatch):
-    """Written in chunks so a 50 000-row export does not hold every entry (issue 5, B5), yet
+    """Written in chunks so a 50 000-row export does not hold every entry, yet
     one moment for the whole list, and a foreign row late in the list writes nothing."""
     monkeypatch.setattr("tracing.access._LOG_CHUNK", 2)
     rows = [IndexRow("index", n, n, f"{n:011d}", OSLO, n) for n in range(1, 6)]
@@ -160,7 +160,7 @@ def test_rows_log_in_chunks_is_one_moment_and_all_or_nothing(tracer, monkeypatch
 def test_queryset_log_writes_one_entry_per_index_in_one_statement(
     tracer, django_assert_num_queries
 ):
-    """The export's access log (issue 5, B5): INSERT … SELECT, one moment, the right ids."""
+    """The export's access log: INSERT … SELECT, one moment, the right ids."""
     indexes = [IndexFactory() for _ in range(3)]
     with django_assert_num_queries(3):  # roles, the municipality check, the INSERT … SELECT
         written = index_queryset_log(

@@ -1,5 +1,5 @@
 """tracing.exports: the CSV export is logged (B-4) and read in one snapshot, so no row is shown
-without its access-log entry, even when the list changes between the two (issue 5, B5)."""
+without its access-log entry, even when the list changes between the two."""
 
 import threading
 

@@ -137,7 +137,7 @@ def test_sort_by_whitelisted_column_both_ways_with_stable_ties():
 
 def test_sort_by_municipality_within_one_is_by_pk_and_across_several_by_name():
     """Within one municipality the name is the same on every row: pk order, served by an
-    index (issue 5, B4); across several, by name (Bergen before Oslo) then pk."""
+    index; across several, by name (Bergen before Oslo) then pk."""
     oslo_2 = IndexFactory(self_registered=True)
     bergen = IndexFactory(self_registered=True, person__municipality_id=BERGEN)
     oslo_1 = IndexFactory(self_registered=True)
@@ -191,7 +191,7 @@ def test_selvregistrert_column_is_ja_or_blank():
 
 
 def test_export_rows_are_the_page_cells_for_every_column():
-    """The CSV export reads plain values (issue 5, B5); every column must show the same there
+    """The CSV export reads plain values; every column must show the same there
     as on the page, which reads model instances."""
     today = timezone.localdate()
     IndexFactory(

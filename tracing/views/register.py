@@ -1,4 +1,4 @@
-"""Register an index by hand, e.g. after a lab report (issue item 5).
+"""Register an index by hand, e.g. after a lab report.
 
 The same import service as the citizen portal and the API (index_register), so the duplicate
 rules of section 5 apply unchanged; only the source differs: a tracer, not self-registered.

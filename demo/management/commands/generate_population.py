@@ -1,7 +1,7 @@
 """manage.py generate_population --persons N --seed S [--replace]
 
 Fills the synthetic register (Folkeregister + KRR) and the tracing history at national shape,
-for load tests and benchmarks (issue 5). Development and test only: refused in production mode.
+for load tests and benchmarks. Development and test only: refused in production mode.
 
 What it makes (details in demo/population_register.py and demo/population_tracing.py):
 - N persons in households (single adults, couples, couples with children, single parents),
@@ -35,7 +35,7 @@ from demo.population import PopulationError, generate_population
 
 
 class Command(BaseCommand):
-    help = "Generate a synthetic population and tracing history at national shape (issue 5)."
+    help = "Generate a synthetic population and tracing history at national shape."
 
     def add_arguments(self, parser):
         parser.add_argument("--persons", type=int, required=True, help="Number of persons (N)")
