@@ -131,6 +131,15 @@ class Index(models.Model):
 class CloseContact(models.Model):
     """A person record's role as close contact ("nærkontakt") of an index."""
 
+    class Status(models.TextChoices):
+        NOT_CONTACTED = "not_contacted", "Ikke kontaktet"
+        CONTACTED = "contacted", "Kontaktet"
+        NOT_REACHED = "not_reached", "Ikke nådd"
+
+    class ReportedBy(models.TextChoices):
+        STAFF = "staff", "Smittesporer"
+        INDEX = "index", "Registrert av indeks"
+
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="contact_roles")
     index = models.ForeignKey(Index, on_delete=models.PROTECT, related_name="close_contacts")
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
@@ -139,6 +148,12 @@ class CloseContact(models.Model):
     registered_by_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Who reported the contact: a tracer, or the index person's own household list.
+    reported_by = models.CharField(
+        max_length=10, choices=ReportedBy.choices, db_default=ReportedBy.STAFF
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, db_default=Status.NOT_CONTACTED)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Nærkontakt {self.pk}"
