@@ -13,12 +13,12 @@ PORT ?= 8000
 SITE_URL ?= http://$(HOST):$(PORT)
 PYTEST_ARGS ?=
 
-.PHONY: run test lint test-fast audit bench deps chromium static demo migrate clean
+.PHONY: run test lint test-fast audit bench deps chromium static demo migrate clean gettext messages
 
-run: deps static migrate demo
+run: deps static messages migrate demo
 	SITE_URL=$(SITE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: deps static chromium
+test: deps static messages chromium
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
@@ -29,7 +29,7 @@ audit: deps
 	$(VENV)/bin/pytest -m network smittesporing/tests/test_dependency_audit.py
 
 # Without the browser tests, for a quick round while working.
-test-fast: deps static
+test-fast: deps static messages
 	$(VENV)/bin/pytest -m "not e2e and not network" $(PYTEST_ARGS)
 
 lint: deps
@@ -60,6 +60,17 @@ $(VENDOR)/.copied: node_modules/.installed
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
 	touch $@
 
+# Debian's gettext: msgfmt for compilemessages, xgettext/msgmerge for makemessages.
+gettext:
+	@command -v msgfmt >/dev/null || { \
+	  echo "Installing Debian's gettext for the translations"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext) >/dev/null \
+	  || { echo "Could not install gettext (needs root and Debian's package registry)"; exit 1; }; }
+
+# The nynorsk and English catalogues (locale/*/LC_MESSAGES/django.po), compiled for Django.
+messages: deps gettext
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
+
 chromium:
 	@test -x $(CHROMIUM) || { \
 	  echo "Installing Debian's Chromium for the browser tests"; \
@@ -76,4 +87,4 @@ bench: deps
 	$(PY) -m bench
 
 clean:
-	rm -rf $(VENV) node_modules $(VENDOR) staticfiles db.sqlite3
+	rm -rf $(VENV) node_modules $(VENDOR) staticfiles db.sqlite3 locale/*/LC_MESSAGES/*.mo

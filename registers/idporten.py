@@ -27,6 +27,7 @@ from joserfc import jwt
 from joserfc.errors import ClaimError, ExpiredTokenError, InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
 
+from core.i18n import ui_locales
 from registers.identity import is_valid_fnr
 
 ACR_HIGH = "idporten-loa-high"
@@ -219,7 +220,7 @@ def login_start(*, session: SessionBase, redirect_uri: str, next_path: str) -> s
     client = client_get()
     _metadata(client)
     authorization = client.create_authorization_url(
-        redirect_uri, acr_values=settings.OIDC_ACR_VALUES, ui_locales="nb"
+        redirect_uri, acr_values=settings.OIDC_ACR_VALUES, ui_locales=ui_locales()
     )
     client.framework.set_state_data(
         session,

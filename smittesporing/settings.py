@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.SessionLifetimeMiddleware",  # S5: absolute limit of a login
+    "core.i18n.LanguageChoiceMiddleware",  # ?lang=nb|nn|en, before LocaleMiddleware reads it
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -74,6 +75,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -168,9 +170,15 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Bokmål is the source language of every text; nynorsk and English are translations in
+# locale/ (README, "Languages"). Each name is written in its own language, as the switch shows it.
 LANGUAGE_CODE = "nb"
-LANGUAGES = [("nb", "Norsk bokmål")]
+LANGUAGES = [("nb", "Bokmål"), ("nn", "Nynorsk"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The choice lasts for the browser session (core.i18n), like the login.
+LANGUAGE_COOKIE_AGE = None
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = PRODUCTION
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True

@@ -92,7 +92,7 @@ def discovery(request: HttpRequest) -> JsonResponse:
             "code_challenge_methods_supported": ["S256"],
             "acr_values_supported": list(ACR_VALUES_SUPPORTED),
             "claims_supported": ["iss", "aud", "sub", "pid", "acr", "amr", "nonce", "iat", "exp"],
-            "ui_locales_supported": ["nb"],
+            "ui_locales_supported": [code for code, _name in settings.LANGUAGES],
         }
     )
 

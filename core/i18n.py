@@ -1,0 +1,53 @@
+"""Which language a page is shown in: bokmål (the source), nynorsk or English.
+
+A first visit follows the browser's Accept-Language (Django's LocaleMiddleware). `?lang=nb`,
+`?lang=nn` or `?lang=en` on any address chooses one: a municipality publishes a nynorsk or
+English link that way, and the language switch on every page uses it. The choice is kept in
+the language cookie for the browser session, so it survives the round trip to ID-porten and
+back (same site), and it is sent to ID-porten as `ui_locales`.
+"""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+
+LANGUAGE_PARAMETER = "lang"
+
+
+def requested_language(request: HttpRequest) -> str | None:
+    """The language named by `?lang=` if it is one of ours, else None."""
+    code = request.GET.get(LANGUAGE_PARAMETER, "")
+    return code if code in dict(settings.LANGUAGES) else None
+
+
+class LanguageChoiceMiddleware:
+    """Before Django's LocaleMiddleware: a valid `?lang=` wins over the cookie and
+    Accept-Language for this request, and is remembered in the language cookie."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = requested_language(request)
+        if chosen:
+            request.COOKIES[settings.LANGUAGE_COOKIE_NAME] = chosen
+        response = self.get_response(request)
+        if chosen:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                chosen,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        return response
+
+
+def ui_locales() -> str:
+    """OpenID Connect `ui_locales` for ID-porten: the language shown now (ID-porten knows nb,
+    nn and en)."""
+    return translation.get_language() or settings.LANGUAGE_CODE
