@@ -15,6 +15,20 @@ from django.utils import translation
 
 LANGUAGE_PARAMETER = "lang"
 
+# Query parameters the language switch carries over to the same page in another language. Only
+# those an app has named: a query string may hold what must not be echoed into a page (a
+# fødselsnummer typed into a GET form, say).
+_KEPT_PARAMETERS: set[str] = set()
+
+
+def language_switch_keeps(*names: str) -> None:
+    """Called from an app's ready(): these query parameters survive a change of language."""
+    _KEPT_PARAMETERS.update(names)
+
+
+def kept_parameters() -> frozenset[str]:
+    return frozenset(_KEPT_PARAMETERS)
+
 
 def requested_language(request: HttpRequest) -> str | None:
     """The language named by `?lang=` if it is one of ours, else None."""
