@@ -45,10 +45,13 @@ def citizen_client(client):
     Sets the session exactly as the OIDC callback does (selfreg.session.citizen_login); the
     full OIDC flow has its own tests against the bundled test identity provider.
     """
+    from importlib import import_module
+
     from django.conf import settings
-    from django.contrib.sessions.backends.db import SessionStore
 
     from selfreg.session import citizen_login
+
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
 
     def login(pid: str):
         session = SessionStore()

@@ -78,12 +78,6 @@ def _server_error_response(request: HttpRequest, exc: BaseException | None) -> H
     )
     unavailable = is_database_unavailable(exc)
     status = 503 if unavailable else 500
-    session = getattr(request, "session", None)
-    if unavailable and session is not None and not hasattr(session, "_session_cache"):
-        # SessionMiddleware reads the session once more on the way out (for the cookie's
-        # expiry); with the database gone that fails again and replaces this page. Nothing is
-        # saved after a 5xx, so an empty session in memory is enough.
-        session._session_cache = {}
     try:
         response = render(
             request,

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 
 from core.sessions import login_kinds, needs_touch
 
@@ -66,8 +65,8 @@ class SessionLifetimeMiddleware:
     keeps the idle timeout (30 minutes, SESSION_COOKIE_AGE) moving with the user's activity.
 
     The idle timeout is the session's expiry. A request that leaves the session unchanged
-    marks it for saving (a new expiry and cookie) only once the stored expiry is more than
-    SESSION_TOUCH_INTERVAL_SECONDS old (core.sessions): one write a minute for an
+    marks it for saving (a new expiry and cookie) only once its last save is more than
+    SESSION_TOUCH_INTERVAL_SECONDS ago (core.sessions): one write a minute for an
     active user instead of one per request. Goes right after SessionMiddleware, before
     anything reads the login; on the way out it runs before SessionMiddleware saves.
     """
@@ -81,10 +80,7 @@ class SessionLifetimeMiddleware:
             logger.info("session ended: login older than the absolute limit")
         response = self.get_response(request)
         if needs_touch(
-            request.session,
-            now=timezone.now(),
-            age=settings.SESSION_COOKIE_AGE,
-            interval=settings.SESSION_TOUCH_INTERVAL_SECONDS,
+            request.session, now=time.time(), interval=settings.SESSION_TOUCH_INTERVAL_SECONDS
         ):
             request.session.modified = True
         return response

@@ -1,38 +1,42 @@
-"""The database session store, which remembers the expiry it read (S5 idle timeout, issue 5).
+"""The database session store, which writes into each session when it was saved (S5 idle
+timeout).
 
 Django's `SESSION_SAVE_EVERY_REQUEST` writes the session row on every request, only to push
-its expiry forward: six UPDATEs, each its own committed transaction, per self-registration
-(B1 profile). Instead the session is saved when it changes, and otherwise only when the
-expiry it was read with is more than SESSION_TOUCH_INTERVAL_SECONDS behind a fresh one
-(core.middleware.SessionLifetimeMiddleware). An active user keeps the session alive
-exactly as before; the idle timeout is SESSION_COOKIE_AGE counted from at most one touch
-interval before the last request, so it never becomes longer than SESSION_COOKIE_AGE.
+its expiry forward: six UPDATEs, each its own committed transaction, per self-registration.
+Instead the session is saved when it changes, and otherwise only when its last save is more
+than SESSION_TOUCH_INTERVAL_SECONDS ago (core.middleware.SessionLifetimeMiddleware). An
+active user keeps the session alive exactly as before; the idle timeout is SESSION_COOKIE_AGE
+counted from at most one touch interval before the last request, so it never becomes longer
+than SESSION_COOKIE_AGE.
+
+The time of the save goes into the session's data through `create_model_instance`, the hook
+Django documents for extending the database store ("Extending database-backed session
+engines"); the expiry Django computes at that save is that time plus SESSION_COOKIE_AGE.
 """
 
 import datetime
+import time
 from dataclasses import dataclass
 
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.contrib.sessions.models import Session
 
+SAVED_AT_KEY = "_saved_at"  # seconds since the epoch
+
 
 class SessionStore(DatabaseSessionStore):
-    stored_expiry: datetime.datetime | None = None
-
-    def _get_session_from_db(self):
-        stored = super()._get_session_from_db()
-        self.stored_expiry = stored.expire_date if stored is not None else None
-        return stored
+    def create_model_instance(self, data):
+        return super().create_model_instance({**data, SAVED_AT_KEY: time.time()})
 
 
-def needs_touch(session, *, now: datetime.datetime, age: int, interval: int) -> bool:
-    """True when a loaded, unmodified session's stored expiry lags a fresh one (now + age) by
-    more than `interval` seconds. A session that was never read, is new or is empty is left
-    alone (Django saves a modified one anyway)."""
-    stored = getattr(session, "stored_expiry", None)
-    if not session.accessed or session.modified or stored is None or session.is_empty():
+def needs_touch(session, *, now: float, interval: int) -> bool:
+    """True when a loaded, unmodified session was last saved more than `interval` seconds
+    before `now` (or was saved without a time). A session that was never read, is new or is
+    empty is left alone (Django saves a modified one anyway)."""
+    if not session.accessed or session.modified or session.is_empty():
         return False
-    return stored < now + datetime.timedelta(seconds=age - interval)
+    saved_at = session.get(SAVED_AT_KEY)
+    return not isinstance(saved_at, (int, float)) or now - saved_at > interval
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,10 @@ class CitizenLogin:
 # client object, so the cache is keyed by the settings that shape the client: a test that
 # overrides OIDC_DISCOVERY_URL (live_server) gets its own client, and a new key never reuses
 # another provider's metadata.
-_clients: dict[tuple, DjangoOAuth2App] = {}
+# Each client is kept with the time it was made: Authlib reads the metadata on first use, so the
+# metadata is never older than the client, and a client older than METADATA_MAX_AGE_SECONDS is
+# replaced (Authlib's own load time is a private key in its metadata dict).
+_clients: dict[tuple, tuple[DjangoOAuth2App, float]] = {}
 _clients_lock = threading.Lock()
 
 
@@ -128,12 +131,12 @@ def _client_new() -> DjangoOAuth2App:
 def client_get() -> DjangoOAuth2App:
     """The Authlib client for the current settings; metadata older than an hour is re-read."""
     key = _client_key()
+    now = time.monotonic()
     with _clients_lock:
-        client = _clients.get(key)
-        loaded_at = client.server_metadata.get("_loaded_at") if client else None
-        if client is None or (loaded_at and time.time() - loaded_at > METADATA_MAX_AGE_SECONDS):
-            client = _clients[key] = _client_new()
-        return client
+        cached = _clients.get(key)
+        if cached is None or now - cached[1] > METADATA_MAX_AGE_SECONDS:
+            cached = _clients[key] = (_client_new(), now)
+        return cached[0]
 
 
 def client_cache_clear() -> None:

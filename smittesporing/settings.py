@@ -145,11 +145,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Sessions live in the database so that any app process can serve any request.
-SESSION_ENGINE = "core.sessions"  # Django's db store, remembering the expiry it read
+SESSION_ENGINE = "core.sessions"  # Django's db store; each save records its time (S5)
 SESSION_IDLE_TIMEOUT_SECONDS = env_int("SESSION_IDLE_TIMEOUT_SECONDS", 30 * 60)
 SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT_SECONDS
 # Activity pushes the idle expiry forward, writing the session row at most once per interval
-# when nothing else changed (core.sessions; not SESSION_SAVE_EVERY_REQUEST: issue 5).
+# when nothing else changed (core.sessions; SESSION_SAVE_EVERY_REQUEST would write on every
+# request).
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_TOUCH_INTERVAL_SECONDS = 60
 # S5: a login ends this long after it began, however active (core.middleware).

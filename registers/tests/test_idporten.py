@@ -231,9 +231,16 @@ def test_the_client_follows_the_current_settings(settings):
     assert second.client_kwargs["default_timeout"] == settings.OIDC_HTTP_TIMEOUT_SECONDS
 
 
-def test_stale_metadata_is_read_again(settings):
+def test_stale_metadata_is_read_again(settings, monkeypatch):
     first = idporten.client_get()
-    first.server_metadata["_loaded_at"] = time.time() - idporten.METADATA_MAX_AGE_SECONDS - 1
+    made_at = time.monotonic()
+    monkeypatch.setattr(
+        idporten.time, "monotonic", lambda: made_at + idporten.METADATA_MAX_AGE_SECONDS - 1
+    )
+    assert idporten.client_get() is first  # not yet an hour old
+    monkeypatch.setattr(
+        idporten.time, "monotonic", lambda: made_at + idporten.METADATA_MAX_AGE_SECONDS + 1
+    )
     assert idporten.client_get() is not first
 
 
