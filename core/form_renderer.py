@@ -1,12 +1,13 @@
-"""The form renderer: Django's widget templates, written in Python (issue 5).
+"""The form renderer: Django's widget templates, written in Python.
 
 Every `{{ field }}` renders its widget through Django's template engine: an input is two
 templates (text.html includes input.html, which includes attrs.html), a radio group one per
 option and three more per option. On the citizen's form that was a third of the CPU time of the
-page (B1 profile). This renderer writes the same markup, byte for byte, for Django's own input,
+page. This renderer writes the same markup, byte for byte, for Django's own input,
 textarea, select, radio and checkbox templates, and hands every other template (a project's
-own, the form and field layouts) to Django's engine. smittesporing/tests/test_form_renderer.py
-compares the two, widget by widget and on generated input.
+own, the form and field layouts) to Django's engine. core/tests/test_form_renderer.py
+compares the two, widget by widget and on generated input. Why not Django's Jinja2 renderer,
+and what each costs (bench.renderers): docs/adr/0007-framework-internals.md.
 
 Each writer returns what its template file renders before the final strip() (template files
 end with a newline, and an {% include %} keeps it), so writers compose like the includes do.
@@ -71,7 +72,7 @@ def _textarea(widget: dict) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _plain_option(value: str, label: str, selected: bool) -> str:
-    # "Velg kommune" writes the same 357 options on every view: remembered (issue 5).
+    # "Velg kommune" writes the same 357 options on every view: remembered.
     return f'<option value="{_string(value)}"{" selected" if selected else ""}>{_text(label)}</option>\n'
 
 

@@ -83,7 +83,7 @@ TEMPLATES = [
     },
 ]
 
-# Django's widget templates written in Python, byte for byte the same markup (issue 5).
+# Django's widget templates written in Python, byte for byte the same markup (ADR 0007).
 FORM_RENDERER = "core.form_renderer.WidgetRenderer"
 
 DATABASES = {

@@ -152,7 +152,9 @@ class CloseContact(models.Model):
     reported_by = models.CharField(
         max_length=10, choices=ReportedBy.choices, db_default=ReportedBy.STAFF
     )
-    status = models.CharField(max_length=20, choices=Status.choices, db_default=Status.NOT_CONTACTED)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, db_default=Status.NOT_CONTACTED
+    )
     status_changed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:

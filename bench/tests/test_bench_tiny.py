@@ -106,3 +106,17 @@ def test_b1_every_accepted_registration_exists_once_and_nothing_else_is_written(
         assert level["registrations"] > 0
         assert level["verification"]["ok"] is True
         assert set(level["post_latency_ms"]) >= LATENCY_KEYS
+
+
+@pytest.mark.django_db(transaction=False)
+def test_renderers_measures_each_renderer_and_compares_its_markup(tmp_path, capsys):
+    from bench import renderers
+
+    result = renderers.run(rounds=5)
+    path = write_result("renderers", result, results_dir=tmp_path)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert set(document["renderers"]) == {"DjangoTemplates", "Jinja2", "WidgetRenderer"}
+    ours = document["renderers"]["WidgetRenderer"]["forms"]
+    assert all(form["same_markup"] for form in ours.values())
+    assert set(document["choices"]) == {"list", "normal"}
+    assert "per registration" in capsys.readouterr().out

@@ -1,5 +1,5 @@
 """core.form_renderer writes byte for byte what Django's widget templates write
-(issue 5: the templates were a third of the citizen form's CPU time)."""
+(the templates were a third of the citizen form's CPU time: ADR 0007)."""
 
 import datetime
 

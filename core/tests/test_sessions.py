@@ -3,7 +3,7 @@
 - a new session id at login (a planted id is worthless) and a new CSRF token;
 - logout deletes the session on the server (the old id loads nothing);
 - idle timeout 30 minutes (the session's expiry, pushed forward by activity, written at most
-  once a minute when nothing else changed: core.sessions, issue 5);
+  once a minute when nothing else changed: core.sessions);
 - absolute timeout 120 minutes from login, however active (core.middleware);
 - cookies HttpOnly and SameSite=Lax here; Secure in production (test_production_checks.py).
 

@@ -1,5 +1,5 @@
 """The citizen's pages are the same HTML with the project's form renderer as with Django's
-widget templates (core.form_renderer, issue 5), with and without errors."""
+widget templates (core.form_renderer), with and without errors."""
 
 import re
 
