@@ -106,7 +106,7 @@ def context_new(browser, base_url: str, viewport: Viewport | dict, **options):
     """A browser context on `base_url` that can load axe-core from the site's own origin."""
     size = viewport.size if isinstance(viewport, Viewport) else viewport
     options.setdefault("locale", "nb-NO")
-    options.setdefault("timezone_id", "Europe/Oslo")
+    options.setdefault("timezone_id", settings.TIME_ZONE)  # the browser lives where the users do
     context = browser.new_context(base_url=base_url, viewport=size, **options)
     context.set_default_timeout(10_000)
     context.route(

@@ -1,11 +1,11 @@
 """Worklist selectors (B-2, I-2, I-3): which indexes, filters, whitelisted sorting, columns."""
 
 import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
 
+from core.localtime import zone
 from tests.factories import IndexFactory
 from tracing.models import Index
 from tracing.worklists import (
@@ -26,7 +26,7 @@ from tracing.worklists import (
 pytestmark = pytest.mark.django_db
 
 OSLO, BERGEN = "0301", "4601"
-OSLO_TZ = ZoneInfo("Europe/Oslo")
+OSLO_TZ = zone()  # the project's one time zone (core.localtime)
 
 
 def _ids(indexes) -> set[int]:
