@@ -108,13 +108,17 @@ def new_persons(count: int) -> list[str]:
 
 
 def citizen_sessions(fnrs: list[str]) -> list[tuple[str, str]]:
-    from django.contrib.sessions.backends.db import SessionStore
+    """Logged-in sessions written by the project's session engine, as the OIDC callback's are."""
+    from importlib import import_module
+
+    from django.conf import settings
 
     from selfreg.session import citizen_login
 
+    store = import_module(settings.SESSION_ENGINE).SessionStore
     sessions = []
     for fnr in fnrs:
-        session = SessionStore()
+        session = store()
         citizen_login(session, pid=fnr)
         session.save()
         sessions.append((session.session_key, fnr))
