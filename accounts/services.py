@@ -27,6 +27,8 @@ from accounts.models import (
 from accounts.selectors import user_roles_forget
 from municipalities.selectors import municipality_lookup_number
 
+# The lockout: 5 failures within the last 15 minutes (a sliding window, which django-axes does
+# not have: docs/adr/0008-libraries.md) lock a username for 15 minutes.
 LOGIN_MAX_FAILURES = 5
 LOGIN_WINDOW = datetime.timedelta(minutes=15)
 LOGIN_LOCKOUT = datetime.timedelta(minutes=15)

@@ -1,4 +1,5 @@
-"""Response headers every page gets (S6), and the absolute lifetime of a login (S5)."""
+"""Response headers every page gets besides the CSP (S6), and the absolute lifetime of a
+login (S5)."""
 
 import logging
 import time
@@ -12,22 +13,11 @@ from core.sessions import login_kinds, needs_touch
 
 logger = logging.getLogger(__name__)
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "frame-ancestors 'none'",
-        "form-action 'self'",
-    ]
-)
-
 
 class SecurityHeadersMiddleware:
-    """CSP on every response; no-store on every page, since most pages show personal data.
+    """X-Frame-Options on every response; no-store on every page, since most pages show
+    personal data. (The Content-Security-Policy comes from django-csp's middleware, placed
+    before this one: settings.CONTENT_SECURITY_POLICY.)
 
     Placed right after Django's SecurityMiddleware, outside everything else, so that error
     pages made for an exception in another middleware get the headers too.
@@ -38,7 +28,6 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         if not getattr(response, "xframe_options_exempt", False):
             # Django's XFrameOptionsMiddleware sits inside; this also covers its outside.
             response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)

@@ -14,6 +14,9 @@ fødselsnummer or username, so neither Redis nor its logs ever hold a number or 
 If the cache cannot be reached the request is let through and the failure logged: a Redis
 outage must not stop citizens from registering (the login lockout per username in the database,
 accounts.services, still holds for staff).
+
+Not django-ratelimit: its windows end at a different time for each key, its cache keys are an
+unkeyed hash, and it raises when Redis is down (docs/adr/0008-libraries.md).
 """
 
 import hashlib

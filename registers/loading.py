@@ -4,43 +4,44 @@ Every entry is checked in full and every problem is reported, each naming its en
 (`personer[3]`) and the field, never a value: the values are fødselsnumre and names. Unknown
 keys are refused too, so a misspelt optional key (`bostedadresse`) cannot silently load a
 person without an address.
+
+The shape of an entry (which keys, which types, required or not, lengths, patterns) is the
+pydantic models below; pydantic reports every field's problem at once. Its errors are written
+in this module's own words (`_PROBLEM_TEXT`), so the messages do not change with pydantic's.
+What relates one value to another (a parent who is the person themself or is listed twice, one
+number twice in the file) and the two checks that are reported besides a field's other problem
+(a house letter that is no letter, an e-mail address that is none) are plain code after it.
 """
 
 import datetime
 import re
 from dataclasses import dataclass
+from typing import Annotated, Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import EmailValidator
 from django.utils import timezone
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+)
+from pydantic_core import PydanticCustomError
 
 from registers.identity import is_valid_fnr
 from registers.types import Address, ContactInfo
 
 MAX_PROBLEMS_SHOWN = 20
-PERSON_KEYS = {
-    "foedselsnummer",
-    "fornavn",
-    "mellomnavn",
-    "etternavn",
-    "foedselsdato",
-    "bostedsadresse",
-    "foreldre",
-    "krr",
-}
-ADDRESS_KEYS = {
-    "adressenavn",
-    "husnummer",
-    "husbokstav",
-    "bruksenhetsnummer",
-    "postnummer",
-    "kommunenummer",
-}
-KRR_KEYS = {"mobiltelefonnummer", "epostadresse", "reservert"}
-FOUR_DIGITS = re.compile(r"[0-9]{4}")
-HOUSE_NUMBER = re.compile(r"[0-9]{1,5}")
-UNIT_NUMBER = re.compile(r"[HKLU][0-9]{4}")  # Matrikkelen's bruksenhetsnummer, e.g. H0101
-PHONE = re.compile(r"\+?[0-9]{8,15}")
+FOUR_DIGITS = r"[0-9]{4}"
+HOUSE_NUMBER = r"[0-9]{1,5}"
+UNIT_NUMBER = r"[HKLU][0-9]{4}"  # Matrikkelen's bruksenhetsnummer, e.g. H0101
+PHONE = r"\+?[0-9]{8,15}"
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -68,6 +69,116 @@ class PersonEntry:
     contact: ContactInfo | None
 
 
+# --- the shape of an entry ----------------------------------------------------------------------
+
+
+def _problem(text: str) -> PydanticCustomError:
+    """A problem in our words; `text` follows the field's name."""
+    return PydanticCustomError("register_file", text)
+
+
+def _required(value: object) -> object:
+    if value is None or value == "":
+        raise PydanticCustomError("missing", "required")
+    return _not_blank(value)
+
+
+def _optional(value: object) -> object:
+    return "" if value is None else _not_blank(value)
+
+
+def _not_blank(value: object) -> object:
+    if isinstance(value, str) and value and not value.strip():
+        raise PydanticCustomError("string_type", "blank")
+    return value
+
+
+def _text(max_length: int, pattern: str | None, *, required: bool):
+    """A string of at most `max_length` characters, in full `pattern` when not empty. Absent,
+    null and "" are the same: refused if `required`, else ""."""
+    constraints = StringConstraints(
+        max_length=max_length, pattern=None if pattern is None else f"^(?:{pattern})?$"
+    )
+    # The before-validator is last: it wraps, and so runs before, the checks of a string.
+    return Annotated[
+        str, Strict(), constraints, BeforeValidator(_required if required else _optional)
+    ]
+
+
+def _fnr(value: object, info: ValidationInfo) -> object:
+    if not is_valid_fnr(value, allow_synthetic=info.context["allow_synthetic"]):
+        raise _problem("is not a valid fødselsnummer or d-nummer")
+    return value
+
+
+def _iso_date(value: object) -> datetime.date:
+    if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
+        raise _problem("must be a date written YYYY-MM-DD")
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise _problem("is not a calendar date") from None
+
+
+def _not_in_future(day: datetime.date) -> datetime.date:
+    if day > timezone.localdate():
+        raise _problem("lies in the future")
+    return day
+
+
+class _Shape(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AddressIn(_Shape):
+    # Problems are listed in the order of the fields here, the house letter's first.
+    husbokstav: _text(1, None, required=False) = ""
+    adressenavn: _text(200, None, required=True)
+    husnummer: _text(10, HOUSE_NUMBER, required=False) = ""
+    bruksenhetsnummer: _text(10, UNIT_NUMBER, required=False) = ""
+    postnummer: _text(10, FOUR_DIGITS, required=True)
+    kommunenummer: _text(10, FOUR_DIGITS, required=True)
+
+
+class KrrIn(_Shape):
+    mobiltelefonnummer: _text(20, PHONE, required=False) = ""
+    epostadresse: _text(254, None, required=False) = ""
+    reservert: Annotated[bool, Strict()] = False
+
+
+class PersonIn(_Shape):
+    """One entry of `personer` (SPEC.md O-2); absent or null `bostedsadresse`: no known
+    address; absent or null `krr`: not in KRR."""
+
+    # Absent is checked like any other value, so that it reads the same as a bad number.
+    foedselsnummer: Annotated[Any, AfterValidator(_fnr)] = Field(None, validate_default=True)
+    fornavn: _text(100, None, required=True)
+    mellomnavn: _text(100, None, required=False) = ""
+    etternavn: _text(100, None, required=True)
+    foedselsdato: Annotated[
+        datetime.date, BeforeValidator(_iso_date), AfterValidator(_not_in_future)
+    ] = Field(None, validate_default=True)
+    bostedsadresse: AddressIn | None = None
+    foreldre: list[Any] | None = None
+    krr: KrrIn | None = None
+
+
+_PROBLEM_TEXT = {
+    "missing": "{field} is required",
+    "string_type": "{field} must be a non-blank string",
+    "string_too_long": "{field} is longer than {max_length} characters",
+    "string_pattern_mismatch": "{field} is not in the expected form",
+    "extra_forbidden": 'unknown key "{field}"',
+    "model_type": "{field} must be a JSON object",
+    "list_type": "{field} must be a list of fødselsnumre",
+    "bool_type": "{field} must be true or false",
+}
+_NESTED = {"bostedsadresse": AddressIn, "krr": KrrIn}
+
+
+# --- the file -----------------------------------------------------------------------------------
+
+
 def parse_register_file(data: object, *, allow_synthetic: bool) -> list[PersonEntry]:
     """The checked entries of an O-2 file, or RegisterLoadError listing every problem."""
     if not isinstance(data, dict) or set(data) != {"personer"}:
@@ -76,10 +187,20 @@ def parse_register_file(data: object, *, allow_synthetic: bool) -> list[PersonEn
         raise RegisterLoadError(['"personer" must be a list'])
     problems: list[str] = []
     entries = []
+    context = {"allow_synthetic": allow_synthetic}
     for position, raw in enumerate(data["personer"]):
-        entry = _Entry(f"personer[{position}]", problems, allow_synthetic).parse(raw)
-        if entry is not None:
-            entries.append(entry)
+        found = []  # (where in the entry, problem)
+        try:
+            person = PersonIn.model_validate(raw, context=context)
+        except ValidationError as exc:
+            person = None
+            found += [(error["loc"], _problem_text(error)) for error in exc.errors()]
+        if isinstance(raw, dict):
+            found += _more_problems(raw, allow_synthetic=allow_synthetic)
+        found.sort(key=lambda item: _order(item[0]))
+        problems += [f"personer[{position}]: {text}" for _, text in found]
+        if person is not None and not found:
+            entries.append(_entry(person))
     first_seen: dict[str, int] = {}
     for position, raw in enumerate(data["personer"]):
         fnr = raw.get("foedselsnummer") if isinstance(raw, dict) else None
@@ -94,131 +215,91 @@ def parse_register_file(data: object, *, allow_synthetic: bool) -> list[PersonEn
     return entries
 
 
-class _Entry:
-    def __init__(self, where: str, problems: list[str], allow_synthetic: bool):
-        self.where = where
-        self.problems = problems
-        self.allow_synthetic = allow_synthetic
-        self.ok = True
+def _field_name(loc: tuple) -> str:
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
 
-    def problem(self, text: str) -> None:
-        self.ok = False
-        self.problems.append(f"{self.where}: {text}")
 
-    def parse(self, raw: object) -> PersonEntry | None:
-        if not isinstance(raw, dict):
-            self.problem("must be a JSON object")
-            return None
-        self.unknown_keys(raw, PERSON_KEYS, "")
-        fnr = raw.get("foedselsnummer")
-        if not is_valid_fnr(fnr, allow_synthetic=self.allow_synthetic):
-            self.problem("foedselsnummer is not a valid fødselsnummer or d-nummer")
-        entry = PersonEntry(
-            fnr=fnr,
-            first_name=self.text(raw, "fornavn", required=True, max_length=100),
-            middle_name=self.text(raw, "mellomnavn", max_length=100),
-            last_name=self.text(raw, "etternavn", required=True, max_length=100),
-            birth_date=self.birth_date(raw.get("foedselsdato")),
-            address=self.address(raw.get("bostedsadresse")),
-            parents=self.parents(raw.get("foreldre"), fnr),
-            contact=self.contact(raw.get("krr")),
+def _problem_text(error: dict) -> str:
+    field = _field_name(error["loc"])
+    if error["type"] == "register_file":
+        return f"{field} {error['msg']}"
+    text = _PROBLEM_TEXT.get(error["type"], "{field} is not valid")  # never pydantic's text
+    return text.format(field=field, **error.get("ctx", {})).lstrip()
+
+
+def _order(loc: tuple) -> tuple:
+    """Problems in the order the format lists the fields, unknown keys first in each object."""
+    key = []
+    model = PersonIn
+    for part in loc:
+        fields = list(model.model_fields) if model is not None else []
+        if isinstance(part, int):
+            key.append((1, part, ""))
+        elif part in fields:
+            key.append((1, fields.index(part), ""))
+        else:
+            key.append((0, 0, str(part)))
+        model = _NESTED.get(part) if model is PersonIn else None
+    return tuple(key)
+
+
+def _more_problems(raw: dict, *, allow_synthetic: bool) -> list[tuple[tuple, str]]:
+    """What the shape cannot say: a parent who is the person themself or listed twice, a house
+    letter that is no letter and an e-mail address that is none (besides any other problem of
+    the same field)."""
+    found = []
+    parents = raw.get("foreldre")
+    if isinstance(parents, list):
+        for position, parent in enumerate(parents):
+            where = ("foreldre", position)
+            if not is_valid_fnr(parent, allow_synthetic=allow_synthetic):
+                found.append(
+                    (where, f"foreldre[{position}] is not a valid fødselsnummer or d-nummer")
+                )
+            elif parent == raw.get("foedselsnummer"):
+                found.append((where, f"foreldre[{position}] is the person themself"))
+            elif parents.index(parent) != position:
+                found.append(
+                    (where, f"foreldre[{position}] repeats foreldre[{parents.index(parent)}]")
+                )
+    address = raw.get("bostedsadresse")
+    letter = address.get("husbokstav") if isinstance(address, dict) else None
+    if isinstance(letter, str) and letter and not letter.isalpha():
+        found.append(
+            (("bostedsadresse", "husbokstav", 1), "bostedsadresse.husbokstav must be a letter")
         )
-        return entry if self.ok else None
-
-    def unknown_keys(self, raw: dict, allowed: set[str], within: str) -> None:
-        for key in sorted(set(raw) - allowed, key=str):
-            self.problem(f'unknown key "{within}{key}"')
-
-    def text(self, raw, key, *, required=False, max_length, pattern=None, label=None) -> str:
-        label = label or key
-        value = raw.get(key)
-        if value is None or value == "":
-            if required:
-                self.problem(f"{label} is required")
-            return ""
-        if not isinstance(value, str) or not value.strip():
-            self.problem(f"{label} must be a non-blank string")
-        elif len(value) > max_length:
-            self.problem(f"{label} is longer than {max_length} characters")
-        elif pattern is not None and not pattern.fullmatch(value):
-            self.problem(f"{label} is not in the expected form")
-        return value if isinstance(value, str) else ""
-
-    def birth_date(self, value) -> datetime.date | None:
-        if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
-            self.problem("foedselsdato must be a date written YYYY-MM-DD")
-            return None
+    krr = raw.get("krr")
+    email = krr.get("epostadresse") if isinstance(krr, dict) else None
+    if isinstance(email, str) and email and len(email) <= 254:
         try:
-            day = datetime.date.fromisoformat(value)
-        except ValueError:
-            self.problem("foedselsdato is not a calendar date")
-            return None
-        if day > timezone.localdate():
-            self.problem("foedselsdato lies in the future")
-        return day
+            EmailValidator()(email)
+        except DjangoValidationError:
+            found.append((("krr", "epostadresse", 1), "krr.epostadresse is not an e-mail address"))
+    return found
 
-    def address(self, raw) -> Address | None:
-        if raw is None:
-            return None  # no known address (O-2)
-        if not isinstance(raw, dict):
-            self.problem("bostedsadresse must be a JSON object")
-            return None
-        self.unknown_keys(raw, ADDRESS_KEYS, "bostedsadresse.")
-        letter = self.text(raw, "husbokstav", max_length=1, label="bostedsadresse.husbokstav")
-        if letter and not letter.isalpha():
-            self.problem("bostedsadresse.husbokstav must be a letter")
 
-        def field(key, pattern=None, *, required=False, max_length=10):
-            return self.text(
-                raw,
-                key,
-                required=required,
-                max_length=max_length,
-                pattern=pattern,
-                label=f"bostedsadresse.{key}",
-            )
-
-        return Address(
-            street_name=field("adressenavn", required=True, max_length=200),
-            house_number=field("husnummer", HOUSE_NUMBER),
-            house_letter=letter,
-            unit_number=field("bruksenhetsnummer", UNIT_NUMBER),
-            postal_code=field("postnummer", FOUR_DIGITS, required=True),
-            municipality_number=field("kommunenummer", FOUR_DIGITS, required=True),
-        )
-
-    def parents(self, raw, own_fnr) -> tuple[str, ...]:
-        if raw is None:
-            return ()
-        if not isinstance(raw, list):
-            self.problem("foreldre must be a list of fødselsnumre")
-            return ()
-        for position, parent in enumerate(raw):
-            if not is_valid_fnr(parent, allow_synthetic=self.allow_synthetic):
-                self.problem(f"foreldre[{position}] is not a valid fødselsnummer or d-nummer")
-            elif parent == own_fnr:
-                self.problem(f"foreldre[{position}] is the person themself")
-            elif raw.index(parent) != position:
-                self.problem(f"foreldre[{position}] repeats foreldre[{raw.index(parent)}]")
-        return tuple(raw)
-
-    def contact(self, raw) -> ContactInfo | None:
-        if raw is None:
-            return None  # not in KRR (O-2)
-        if not isinstance(raw, dict):
-            self.problem("krr must be a JSON object")
-            return None
-        self.unknown_keys(raw, KRR_KEYS, "krr.")
-        phone = self.text(
-            raw, "mobiltelefonnummer", max_length=20, pattern=PHONE, label="krr.mobiltelefonnummer"
-        )
-        email = self.text(raw, "epostadresse", max_length=254, label="krr.epostadresse")
-        if email and len(email) <= 254:
-            try:
-                EmailValidator()(email)
-            except ValidationError:
-                self.problem("krr.epostadresse is not an e-mail address")
-        reserved = raw.get("reservert", False)
-        if not isinstance(reserved, bool):
-            self.problem("krr.reservert must be true or false")
-        return ContactInfo(phone=phone, email=email, reserved=reserved is True)
+def _entry(person: PersonIn) -> PersonEntry:
+    address, krr = person.bostedsadresse, person.krr
+    return PersonEntry(
+        fnr=person.foedselsnummer,
+        first_name=person.fornavn,
+        middle_name=person.mellomnavn,
+        last_name=person.etternavn,
+        birth_date=person.foedselsdato,
+        address=None
+        if address is None
+        else Address(
+            street_name=address.adressenavn,
+            house_number=address.husnummer,
+            house_letter=address.husbokstav,
+            unit_number=address.bruksenhetsnummer,
+            postal_code=address.postnummer,
+            municipality_number=address.kommunenummer,
+        ),
+        parents=tuple(person.foreldre or ()),
+        contact=None
+        if krr is None
+        else ContactInfo(
+            phone=krr.mobiltelefonnummer, email=krr.epostadresse, reserved=krr.reservert
+        ),
+    )

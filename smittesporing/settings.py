@@ -7,6 +7,7 @@ DJANGO_ENV=production turns on production mode, which refuses to start with inse
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 from core.env import env_bool, env_int, env_list, env_str
 from core.production_checks import refuse_insecure_production_settings
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "csp",  # its system checks refuse a policy in django-csp's old format
     "core",  # what every app uses: error pages, headers, sessions, rate limits (no models)
     "municipalities",
     "registers",
@@ -51,6 +53,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Outside the rest, so that error pages for a failing middleware get the headers too (S6).
+    "csp.middleware.CSPMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -164,6 +167,20 @@ CSRF_FAILURE_VIEW = "core.errors.csrf_failure"  # a Norwegian page (R3)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# S6: sent on every response by django-csp's middleware (docs/adr/0008-libraries.md). No inline
+# script or style anywhere, so no nonce; the API's Swagger page is off for the same reason.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
