@@ -212,10 +212,26 @@ ALLOW_SYNTHETIC_FNR = env_bool("ALLOW_SYNTHETIC_FNR", not PRODUCTION)
 # --- Registers (Folkeregisteret, KRR) ---
 REGISTER_BACKEND = env_str("REGISTER_BACKEND", "synthetic")  # "synthetic" or "http"
 FOLKEREGISTER_URL = env_str("FOLKEREGISTER_URL", "")
-FOLKEREGISTER_TOKEN = env_str("FOLKEREGISTER_TOKEN", "")
 KRR_URL = env_str("KRR_URL", "")
-KRR_TOKEN = env_str("KRR_TOKEN", "")
 REGISTER_TIMEOUT_SECONDS = float(env_str("REGISTER_TIMEOUT_SECONDS", "5"))
+
+# --- Maskinporten: access tokens for the HTTP registers (registers/maskinporten.py, README) ---
+# The client registered with Digdir (Samarbeidsportalen) and the key id of its public key.
+MASKINPORTEN_CLIENT_ID = env_str("MASKINPORTEN_CLIENT_ID", "")
+MASKINPORTEN_KID = env_str("MASKINPORTEN_KID", "")
+# The private RSA key (PEM or JWK) that signs the grants: a file (preferred: kept out of the
+# process environment) or the value itself. Exactly one of the two.
+MASKINPORTEN_KEY_FILE = env_str("MASKINPORTEN_KEY_FILE", "")
+MASKINPORTEN_KEY = env_str("MASKINPORTEN_KEY", "")
+# The grant's audience is Maskinporten's issuer: https://test.maskinporten.no/ in Digdir's test
+# environment, https://maskinporten.no/ in production; the token endpoint is {issuer}token.
+# No default: which Maskinporten is always said out loud.
+MASKINPORTEN_AUDIENCE = env_str("MASKINPORTEN_AUDIENCE", "")
+MASKINPORTEN_TOKEN_URL = env_str("MASKINPORTEN_TOKEN_URL", "")
+MASKINPORTEN_TIMEOUT_SECONDS = float(env_str("MASKINPORTEN_TIMEOUT_SECONDS", "5"))
+# One scope per register API, as granted to our client.
+FOLKEREGISTER_SCOPE = env_str("FOLKEREGISTER_SCOPE", "folkeregister:deling/offentligmedhjemmel")
+KRR_SCOPE = env_str("KRR_SCOPE", "krr:global/kontaktinformasjon.read")
 
 LOGGING = {
     "version": 1,

@@ -11,7 +11,7 @@ import pytest
 from registers.folkeregister import HttpFolkeregister
 from registers.krr import HttpKrr
 from registers.synthetic import SyntheticFolkeregister, SyntheticKrr
-from registers.tests.fake_servers import TOKEN
+from registers.tests.fake_servers import StaticToken
 from registers.types import RegisterPerson
 from tests.factories import (
     AddressFactory,
@@ -58,9 +58,9 @@ class HttpBackend:
     def __init__(self, server):
         self.server = server
         self.folkeregister = HttpFolkeregister(
-            base_url=server.folkeregister_url, token=TOKEN, timeout=5
+            base_url=server.folkeregister_url, access_token=StaticToken(), timeout=5
         )
-        self.krr = HttpKrr(base_url=server.krr_url, token=TOKEN, timeout=5)
+        self.krr = HttpKrr(base_url=server.krr_url, access_token=StaticToken(), timeout=5)
 
     def add(self, person: RegisterPerson, *, parents=(), contact=None) -> None:
         self.server.add_person(person, parents=tuple(parents))

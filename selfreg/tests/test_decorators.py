@@ -111,12 +111,13 @@ def test_the_503_page_logs_no_fnr(citizen_client, parent, monkeypatch, caplog):
 
 
 @pytest.fixture
-def http_registers(settings, parent):
+def http_registers(settings, parent, maskinporten_settings):
     """Folkeregisteret and KRR as two fake HTTP services (registers/tests/fake_servers.py) that
-    know `parent`; the portal uses the HTTP clients, with a one-second timeout."""
+    know `parent`; the portal uses the HTTP clients, with a one-second timeout, and gets its
+    tokens from a fake Maskinporten."""
     from registers.interfaces import get_folkeregister, get_krr
     from registers.synthetic import SyntheticFolkeregister, SyntheticKrr
-    from registers.tests.fake_servers import TOKEN, FakeRegisterServer
+    from registers.tests.fake_servers import FakeRegisterServer
 
     folkeregister, krr = FakeRegisterServer().start(), FakeRegisterServer().start()
     folkeregister.add_person(SyntheticFolkeregister().person(parent.fnr))
@@ -124,7 +125,6 @@ def http_registers(settings, parent):
     settings.REGISTER_BACKEND = "http"
     settings.FOLKEREGISTER_URL = folkeregister.folkeregister_url
     settings.KRR_URL = krr.krr_url
-    settings.FOLKEREGISTER_TOKEN = settings.KRR_TOKEN = TOKEN
     settings.REGISTER_TIMEOUT_SECONDS = 1
     assert get_folkeregister().person(parent.fnr) is not None
     assert get_krr().contact_info(parent.fnr) is not None
