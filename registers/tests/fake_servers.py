@@ -99,6 +99,9 @@ class FakeRegisterServer:
         self.requests: list[dict] = []  # method, path, query, headers, body of each request
         self.mode = "normal"  # or "status", "hang", "garbage"
         self.status = 200
+        # Whether a request's Authorization header (and path) may be answered; the contract
+        # tests replace it with a check of real Maskinporten tokens from the test IdP.
+        self.authorized = lambda authorization, path: authorization == f"Bearer {TOKEN}"
         self._release = threading.Event()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._httpd.daemon_threads = True
@@ -201,7 +204,7 @@ def _handler_for(server: FakeRegisterServer) -> type[BaseHTTPRequestHandler]:
                 return self._send(server.status, b'{"melding": "feil"}')
             if server.mode == "garbage":
                 return self._send(200, b"<html>not json")
-            if self.headers.get("Authorization") != f"Bearer {TOKEN}":
+            if not server.authorized(self.headers.get("Authorization") or "", split.path):
                 return self._send(401, b'{"melding": "unauthorized"}')
             if self.command == "GET" and split.path.startswith(FREG_PREFIX + "/personer/"):
                 return self._person(split)
