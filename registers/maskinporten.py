@@ -17,20 +17,18 @@ would fetch its own), signs grants valid for an hour unless told otherwise, and 
 errors; here only the grant is Authlib's, the cache and the error mapping are ours.
 """
 
-import json
 import logging
 import threading
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import requests
 from authlib.oauth2.rfc7523 import JWTBearerGrant
-from joserfc.errors import JoseError
 from joserfc.jwk import RSAKey
 
+from registers.signing_keys import private_key_load
 from registers.types import (
     MaskinportenInvalidResponse,
     MaskinportenRefused,
@@ -55,43 +53,6 @@ _OAUTH_ERRORS = frozenset(
         "invalid_scope",
     }
 )
-
-
-class MaskinportenKeyError(Exception):
-    """The configured key cannot be read, or is not a private RSA key. Names no key material."""
-
-
-def key_load(*, pem_or_jwk: str = "", path: str = "", kid: str) -> RSAKey:
-    """The organisation's private RSA key, from the environment (`pem_or_jwk`) or a file.
-
-    PEM (PKCS#1 or PKCS#8) and a private JWK (JSON) are both accepted; `kid` is the key id
-    registered with Digdir and is set on the key, whatever the JWK says.
-    """
-    if bool(pem_or_jwk) == bool(path):
-        raise MaskinportenKeyError("give the key either in the environment or as a file, not both")
-    if path:
-        try:
-            pem_or_jwk = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise MaskinportenKeyError(
-                f"the key file cannot be read ({type(exc).__name__})"
-            ) from None
-    if not kid:
-        raise MaskinportenKeyError("the key id (kid) is not set")
-    text = pem_or_jwk.strip()
-    try:
-        if text.startswith("{"):
-            data = json.loads(text)
-            data.pop("kid", None)
-            key = RSAKey.import_key(data, parameters={"kid": kid})
-        else:
-            key = RSAKey.import_key(text, parameters={"kid": kid})
-    except (JoseError, ValueError, TypeError):
-        # The library's message may quote the key: say only that it is not one.
-        raise MaskinportenKeyError("the key is not an RSA key in PEM or JWK form") from None
-    if not key.is_private:
-        raise MaskinportenKeyError("the key is a public key; the private key is needed to sign")
-    return key
 
 
 @dataclass
@@ -263,7 +224,7 @@ def client_get(settings) -> MaskinportenClient:
                 token_url=settings.MASKINPORTEN_TOKEN_URL,
                 audience=settings.MASKINPORTEN_AUDIENCE,
                 client_id=settings.MASKINPORTEN_CLIENT_ID,
-                key=key_load(
+                key=private_key_load(
                     pem_or_jwk=settings.MASKINPORTEN_KEY,
                     path=settings.MASKINPORTEN_KEY_FILE,
                     kid=settings.MASKINPORTEN_KID,

@@ -215,7 +215,8 @@ FOLKEREGISTER_URL = env_str("FOLKEREGISTER_URL", "")
 KRR_URL = env_str("KRR_URL", "")
 REGISTER_TIMEOUT_SECONDS = float(env_str("REGISTER_TIMEOUT_SECONDS", "5"))
 
-# --- Maskinporten: access tokens for the HTTP registers (registers/maskinporten.py, README) ---
+# --- Keys for Digdir: Maskinporten tokens for the HTTP registers (registers/maskinporten.py)
+# and ID-porten's private_key_jwt (registers/idporten.py); README, "Maskinporten and ID-porten" ---
 # The client registered with Digdir (Samarbeidsportalen) and the key id of its public key.
 MASKINPORTEN_CLIENT_ID = env_str("MASKINPORTEN_CLIENT_ID", "")
 MASKINPORTEN_KID = env_str("MASKINPORTEN_KID", "")
@@ -232,6 +233,13 @@ MASKINPORTEN_TIMEOUT_SECONDS = float(env_str("MASKINPORTEN_TIMEOUT_SECONDS", "5"
 # One scope per register API, as granted to our client.
 FOLKEREGISTER_SCOPE = env_str("FOLKEREGISTER_SCOPE", "folkeregister:deling/offentligmedhjemmel")
 KRR_SCOPE = env_str("KRR_SCOPE", "krr:global/kontaktinformasjon.read")
+# ID-porten client authentication at the token endpoint: "client_secret_basic" (with
+# OIDC_CLIENT_SECRET) or "private_key_jwt", which Digdir recommends: an assertion signed with
+# the key below, whose public half (and kid) is registered with the ID-porten client.
+OIDC_CLIENT_AUTH_METHOD = env_str("OIDC_CLIENT_AUTH_METHOD", "client_secret_basic")
+OIDC_CLIENT_KID = env_str("OIDC_CLIENT_KID", "")
+OIDC_CLIENT_KEY_FILE = env_str("OIDC_CLIENT_KEY_FILE", "")
+OIDC_CLIENT_KEY = env_str("OIDC_CLIENT_KEY", "")
 
 LOGGING = {
     "version": 1,

@@ -12,8 +12,6 @@ key, granted FOLKEREGISTER_SCOPE and KRR_SCOPE), as the OpenID Connect side know
 OIDC_CLIENT_ID: in development and tests the two sides share one configuration.
 """
 
-import datetime
-import hashlib
 import secrets
 import time
 from dataclasses import dataclass
@@ -21,21 +19,17 @@ from dataclasses import dataclass
 from authlib.oauth2.rfc6749 import OAuth2Error
 from authlib.oauth2.rfc7523 import JWTBearerGrant
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.utils import timezone
 from joserfc import jws, jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet, RSAKey
 
-from registers.maskinporten import MaskinportenKeyError, key_load
+from registers.signing_keys import SigningKeyError, private_key_load
 from testidp.keys import SIGNING_ALG, signing_key_get
-from testidp.models import UsedAssertion
-from testidp.services import OidcError
+from testidp.services import CLOCK_SKEW_SECONDS, OidcError, assertion_spend
 
 GRANT_TYPE = JWTBearerGrant.GRANT_TYPE
 GRANT_ALGORITHMS = ("RS256", "RS384", "RS512")
 GRANT_MAX_LIFETIME_SECONDS = 120
-CLOCK_SKEW_SECONDS = 10
 GRANT_CLAIMS = frozenset({"aud", "iss", "iat", "exp", "jti", "scope", "resource"})
 ACCESS_TOKEN_LIFETIME_SECONDS = 120
 _MAX_ASSERTION_LENGTH = 8000
@@ -56,12 +50,12 @@ def registered_client() -> RegisteredClient | None:
     if not settings.MASKINPORTEN_CLIENT_ID:
         return None
     try:
-        key = key_load(
+        key = private_key_load(
             pem_or_jwk=settings.MASKINPORTEN_KEY,
             path=settings.MASKINPORTEN_KEY_FILE,
             kid=settings.MASKINPORTEN_KID,
         )
-    except MaskinportenKeyError:
+    except SigningKeyError:
         return None
     public = RSAKey.import_key(key.as_dict(private=False), parameters={"kid": key.kid})
     return RegisteredClient(
@@ -152,25 +146,6 @@ def _lifetime_check(claims: dict) -> None:
         raise OidcError("invalid_grant", "Invalid assertion: iat is not within 10 s of our clock")
     if exp - iat > GRANT_MAX_LIFETIME_SECONDS:
         raise OidcError("invalid_grant", "Invalid assertion: exp is more than 120 s after iat")
-
-
-def assertion_spend(*, kind: str, issuer: str, claims: dict) -> bool:
-    """Record the assertion's jti; False if it was recorded before (a replay)."""
-    jti = claims.get("jti")
-    if not isinstance(jti, str) or not jti:
-        return False
-    now = timezone.now()
-    UsedAssertion.objects.filter(expires_at__lt=now).delete()
-    digest = hashlib.sha256(f"{kind}\n{issuer}\n{jti}".encode()).hexdigest()
-    expires_at = datetime.datetime.fromtimestamp(claims["exp"], tz=datetime.UTC)
-    # Kept a little longer than the JWT lives, so a replay within the clock skew is still seen.
-    keep_until = expires_at + datetime.timedelta(seconds=CLOCK_SKEW_SECONDS + 60)
-    try:
-        with transaction.atomic():
-            UsedAssertion.objects.create(jti_hash=digest, expires_at=keep_until)
-    except IntegrityError:
-        return False
-    return True
 
 
 def token_response(*, issuer: str, client: RegisteredClient, scopes: list[str]) -> dict:

@@ -90,7 +90,9 @@ def discovery(request: HttpRequest) -> JsonResponse:
             "token_endpoint_auth_methods_supported": [
                 "client_secret_basic",
                 "client_secret_post",
+                "private_key_jwt",
             ],
+            "token_endpoint_auth_signing_alg_values_supported": [SIGNING_ALG],
             "code_challenge_methods_supported": ["S256"],
             "acr_values_supported": list(ACR_VALUES_SUPPORTED),
             "claims_supported": ["iss", "aud", "sub", "pid", "acr", "amr", "nonce", "iat", "exp"],
@@ -157,7 +159,9 @@ def authorize(request: HttpRequest) -> HttpResponse:
 def token(request: HttpRequest) -> JsonResponse:
     try:
         client_id = client_authenticate(
-            authorization=request.headers.get("Authorization", ""), form=request.POST
+            authorization=request.headers.get("Authorization", ""),
+            form=request.POST,
+            issuer=_issuer(request),
         )
         if request.POST.get("grant_type") != "authorization_code":
             raise OidcError("unsupported_grant_type", "only authorization_code is supported")

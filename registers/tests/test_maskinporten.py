@@ -16,10 +16,9 @@ from registers import maskinporten
 from registers.maskinporten import (
     GRANT_TYPE,
     MaskinportenClient,
-    MaskinportenKeyError,
     ScopedToken,
-    key_load,
 )
+from registers.signing_keys import SigningKeyError, private_key_load
 from registers.types import (
     MaskinportenError,
     MaskinportenInvalidResponse,
@@ -304,7 +303,7 @@ def test_the_key_is_read_from_a_pem_file(tmp_path, organisation_key):
     path = tmp_path / "key.pem"
     path.write_text(_pem(organisation_key))
 
-    key = key_load(path=str(path), kid="registered-kid")
+    key = private_key_load(path=str(path), kid="registered-kid")
 
     assert key.kid == "registered-kid"
     assert key.is_private
@@ -315,7 +314,7 @@ def test_the_key_is_read_from_the_environment_as_pem_or_jwk(organisation_key):
     as_jwk = json.dumps(organisation_key.as_dict(private=True))
 
     for text in (_pem(organisation_key), as_jwk):
-        assert key_load(pem_or_jwk=text, kid="k").kid == "k"
+        assert private_key_load(pem_or_jwk=text, kid="k").kid == "k"
 
 
 @pytest.mark.parametrize(
@@ -332,19 +331,19 @@ def test_the_key_is_read_from_the_environment_as_pem_or_jwk(organisation_key):
     ],
 )
 def test_an_unusable_key_is_refused_without_quoting_it(arguments):
-    with pytest.raises(MaskinportenKeyError) as raised:
-        key_load(**arguments)
+    with pytest.raises(SigningKeyError) as raised:
+        private_key_load(**arguments)
     assert "c2VjcmV0" not in str(raised.value)
 
 
 def test_a_public_key_is_refused(organisation_key):
-    with pytest.raises(MaskinportenKeyError, match="public"):
-        key_load(pem_or_jwk=_pem(organisation_key, private=False), kid="k")
+    with pytest.raises(SigningKeyError, match="public"):
+        private_key_load(pem_or_jwk=_pem(organisation_key, private=False), kid="k")
 
 
 def test_a_missing_kid_is_refused(organisation_key):
-    with pytest.raises(MaskinportenKeyError, match="kid"):
-        key_load(pem_or_jwk=_pem(organisation_key), kid="")
+    with pytest.raises(SigningKeyError, match="kid"):
+        private_key_load(pem_or_jwk=_pem(organisation_key), kid="")
 
 
 # --- one client per configuration, shared ---
