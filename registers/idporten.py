@@ -32,7 +32,7 @@ from joserfc.jwk import KeySet
 
 from core.i18n import ui_locales
 from registers.identity import is_valid_fnr
-from registers.signing_keys import private_key_load
+from registers.signing_keys import SigningKeyError, private_key_load
 
 ACR_HIGH = "idporten-loa-high"
 SCOPE = "openid profile"
@@ -149,11 +149,14 @@ def _client_new() -> DjangoOAuth2App:
     auth: Any = "client_secret_basic"
     if method == "private_key_jwt":
         # Authlib's PrivateKeyJWT signs with the client secret slot: there the key goes.
-        client_secret = private_key_load(
-            pem_or_jwk=settings.OIDC_CLIENT_KEY,
-            path=settings.OIDC_CLIENT_KEY_FILE,
-            kid=settings.OIDC_CLIENT_KID,
-        )
+        try:
+            client_secret = private_key_load(
+                pem_or_jwk=settings.OIDC_CLIENT_KEY,
+                path=settings.OIDC_CLIENT_KEY_FILE,
+                kid=settings.OIDC_CLIENT_KID,
+            )
+        except SigningKeyError as exc:  # the startup checks should have caught it
+            raise ProviderError("client_key_unusable") from exc
         auth = _PrivateKeyJwt(kid=settings.OIDC_CLIENT_KID)
     return OAuth().register(
         _CLIENT_NAME,

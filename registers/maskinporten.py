@@ -28,7 +28,7 @@ import requests
 from authlib.oauth2.rfc7523 import JWTBearerGrant
 from joserfc.jwk import RSAKey
 
-from registers.signing_keys import private_key_load
+from registers.signing_keys import SigningKeyError, private_key_load
 from registers.types import (
     MaskinportenInvalidResponse,
     MaskinportenRefused,
@@ -220,15 +220,22 @@ def client_get(settings) -> MaskinportenClient:
     with _clients_lock:
         client = _clients.get(key)
         if client is None:
+            try:
+                signing_key = private_key_load(
+                    pem_or_jwk=settings.MASKINPORTEN_KEY,
+                    path=settings.MASKINPORTEN_KEY_FILE,
+                    kid=settings.MASKINPORTEN_KID,
+                )
+            except SigningKeyError as exc:
+                # The startup checks (registers/checks.py) should have caught this; a key file
+                # can still vanish. Not cached: the next call reads it again.
+                logger.error("Maskinporten: the key cannot be used: %s", exc)
+                raise MaskinportenUnavailable("Maskinporten: the key cannot be used") from None
             client = _clients[key] = MaskinportenClient(
                 token_url=settings.MASKINPORTEN_TOKEN_URL,
                 audience=settings.MASKINPORTEN_AUDIENCE,
                 client_id=settings.MASKINPORTEN_CLIENT_ID,
-                key=private_key_load(
-                    pem_or_jwk=settings.MASKINPORTEN_KEY,
-                    path=settings.MASKINPORTEN_KEY_FILE,
-                    kid=settings.MASKINPORTEN_KID,
-                ),
+                key=signing_key,
                 timeout=settings.MASKINPORTEN_TIMEOUT_SECONDS,
             )
         return client

@@ -361,3 +361,19 @@ def test_the_process_shares_one_client_per_configuration(settings, organisation_
     settings.MASKINPORTEN_CLIENT_ID = "another-client"
     assert maskinporten.client_get(settings) is not first
     maskinporten.client_cache_clear()
+
+
+def test_an_unusable_key_is_a_register_error_and_not_remembered(
+    settings, tmp_path, organisation_key
+):
+    maskinporten.client_cache_clear()
+    path = tmp_path / "key.pem"
+    settings.MASKINPORTEN_KEY, settings.MASKINPORTEN_KEY_FILE = "", str(path)
+    settings.MASKINPORTEN_KID, settings.MASKINPORTEN_CLIENT_ID = "k1", CLIENT_ID
+
+    with pytest.raises(MaskinportenUnavailable):
+        maskinporten.client_get(settings)
+
+    path.write_text(_pem(organisation_key))
+    assert maskinporten.client_get(settings).grant(FREG)
+    maskinporten.client_cache_clear()
