@@ -21,7 +21,9 @@ def private_key_load(*, pem_or_jwk: str = "", path: str = "", kid: str) -> RSAKe
     PEM (PKCS#1 or PKCS#8) and a private JWK (JSON) are both accepted; `kid` is the key id
     registered with Digdir and is set on the key, whatever the JWK says.
     """
-    if bool(pem_or_jwk) == bool(path):
+    if not pem_or_jwk and not path:
+        raise SigningKeyError("the key is not set (a file, or the key itself)")
+    if pem_or_jwk and path:
         raise SigningKeyError("give the key either in the environment or as a file, not both")
     if path:
         try:
