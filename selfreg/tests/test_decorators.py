@@ -160,6 +160,30 @@ def test_r4_folkeregister_times_out_or_answers_500(
     assert not Index.objects.exists() and not Person.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("answer", "error"),
+    [
+        ((400, b'{"error": "invalid_client"}'), "MaskinportenRefused"),
+        ((503, b"{}"), "MaskinportenUnavailable"),
+        ((200, b'{"token_type": "Bearer"}'), "MaskinportenInvalidResponse"),
+    ],
+)
+def test_r4_no_maskinporten_token_is_a_clear_503(
+    citizen_client, parent, http_registers, maskinporten_settings, caplog, answer, error
+):
+    from registers import maskinporten
+
+    maskinporten.client_cache_clear()  # the fixture's tokens are gone: a new fetch is needed
+    maskinporten_settings.answer = answer
+    folkeregister, _ = http_registers
+    before = len(folkeregister.requests)
+
+    assert_unavailable(citizen_client(parent.fnr).get(who_url()))
+    _assert_logged_without_fnr(caplog, parent, "Maskinporten", error)
+    assert len(folkeregister.requests) == before  # no register call without a token
+    assert not Index.objects.exists() and not Person.objects.exists()
+
+
 @pytest.mark.parametrize("failure", ["timeout", "500"])
 def test_r4_krr_times_out_or_answers_500(
     citizen_client, parent, http_registers, caplog, record_property, failure
