@@ -66,7 +66,21 @@ class RegisterHttpClient:
         params: list[tuple[str, str]] | None = None,
         json: Any = None,
     ) -> requests.Response:
-        """The response, whatever its status; transport failures as RegisterError."""
+        """The response, whatever its status; transport failures as RegisterError.
+
+        A 401 means the register refused the access token (revoked, or expired early): it is
+        dropped and the request made once more with a new one.
+        """
+        response = self._request(method, path, params=params, json=json)
+        if response.status_code == 401:
+            self._logger.warning(
+                "%s: refused the access token; once more with a new one", self.name
+            )
+            self._access_token.forget()
+            response = self._request(method, path, params=params, json=json)
+        return response
+
+    def _request(self, method: str, path: str, *, params, json) -> requests.Response:
         try:
             return self._session.request(
                 method,
@@ -90,7 +104,7 @@ class RegisterHttpClient:
         status = response.status_code
         self._logger.warning("%s: answered HTTP %s", self.name, status)
         if status == 401:
-            # The token was refused (revoked, or expired early): never offer it again.
+            # The new token was refused too: the next call starts with yet another.
             self._access_token.forget()
         if status >= 500:
             raise RegisterUnavailable(f"{self.name} answered HTTP {status}")

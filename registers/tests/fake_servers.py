@@ -257,6 +257,17 @@ class StaticToken:
         self.forgotten += 1
 
 
+class RevokedThenValid(StaticToken):
+    """A token the register has revoked ("revoked") until it is forgotten, then TOKEN."""
+
+    def __init__(self):
+        super().__init__("revoked")
+
+    def forget(self) -> None:
+        super().forget()
+        self.token = TOKEN
+
+
 class FakeTokenServer:
     """A Maskinporten-shaped token endpoint for the token client's unit tests.
 

@@ -12,6 +12,7 @@ registers accept only those tokens: signed by the test IdP (its JWKS over HTTP),
 Maskinporten issuer, unexpired, with the scope of the API asked.
 """
 
+import logging
 import time
 
 import pytest
@@ -334,3 +335,33 @@ def test_a_grant_the_idp_refuses_is_a_register_error(http_backend, settings):
         get_krr().contact_info(new_fnr())
     assert raised.value.error == "invalid_grant"
     assert http_backend.server.requests == []  # no register call without a token
+
+
+def test_a_revoked_token_is_replaced_by_a_new_grant(http_backend):
+    person = RegisterPersonFactory()
+    http_backend.add(person)
+    assert http_backend.folkeregister.person(person.fnr) == person
+    revoked = http_backend.server.requests[-1]["headers"]["Authorization"]
+    accepts = http_backend.server.authorized
+    http_backend.server.authorized = lambda auth, path: auth != revoked and accepts(auth, path)
+
+    assert get_folkeregister().person(person.fnr) == person
+
+    assert UsedAssertion.objects.count() == 2  # a second grant, verified by the IdP
+    assert http_backend.server.requests[-1]["headers"]["Authorization"] != revoked
+
+
+def test_no_access_token_in_any_log(http_backend, caplog):
+    caplog.set_level(logging.DEBUG)
+    person = RegisterPersonFactory()
+    http_backend.add(person, contact=ContactInfoFactory())
+
+    http_backend.folkeregister.person(person.fnr)
+    http_backend.krr.contact_info(person.fnr)
+
+    tokens = {r["headers"]["Authorization"].split()[1] for r in http_backend.server.requests}
+    assert len(tokens) == 2
+    assert "Maskinporten: new access token" in caplog.text
+    for token in tokens:
+        for part in token.split("."):
+            assert part not in caplog.text

@@ -7,7 +7,7 @@ from joserfc import jwt
 
 from registers.folkeregister import HttpFolkeregister
 from registers.interfaces import get_folkeregister
-from registers.tests.fake_servers import TOKEN, StaticToken, person_document
+from registers.tests.fake_servers import TOKEN, RevokedThenValid, StaticToken, person_document
 from registers.types import RegisterInvalidResponse, RegisterTimeout, RegisterUnavailable
 from tests.factories import RegisterPersonFactory, years_ago
 
@@ -70,19 +70,33 @@ def test_wrong_token_is_refused_and_raises_invalid_response(fake_registers, pers
         client(fake_registers, token="wrong").person(person.fnr)
 
 
-def test_a_refused_token_is_forgotten_so_the_next_call_gets_a_new_one(fake_registers, person):
+def test_a_refused_token_is_replaced_and_the_request_made_once_more(fake_registers, person):
+    token = RevokedThenValid()
+    folkeregister = HttpFolkeregister(
+        base_url=fake_registers.folkeregister_url, access_token=token, timeout=5
+    )
+
+    assert folkeregister.person(person.fnr) == person
+    assert token.forgotten == 1
+    assert [r["headers"]["Authorization"] for r in fake_registers.requests] == [
+        "Bearer revoked",
+        f"Bearer {TOKEN}",
+    ]
+
+
+def test_a_token_refused_twice_is_an_invalid_response_and_forgotten(fake_registers, person):
     token = StaticToken("wrong")
     folkeregister = HttpFolkeregister(
         base_url=fake_registers.folkeregister_url, access_token=token, timeout=5
     )
     with pytest.raises(RegisterInvalidResponse):
         folkeregister.person(person.fnr)
-    assert token.forgotten == 1
+    assert token.forgotten == 2 and len(fake_registers.requests) == 2
 
     fake_registers.answer_status(403)  # refused for another reason: the token is kept
     with pytest.raises(RegisterInvalidResponse):
         folkeregister.person(person.fnr)
-    assert token.forgotten == 1
+    assert token.forgotten == 2
 
 
 def test_errors_while_fetching_children_are_raised_not_swallowed(fake_registers, person):

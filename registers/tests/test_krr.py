@@ -7,7 +7,7 @@ import pytest
 
 from registers.interfaces import get_krr
 from registers.krr import HttpKrr
-from registers.tests.fake_servers import TOKEN, StaticToken
+from registers.tests.fake_servers import TOKEN, RevokedThenValid, StaticToken
 from registers.types import (
     ContactInfo,
     RegisterInvalidResponse,
@@ -73,11 +73,14 @@ def test_wrong_token_is_refused_and_raises_invalid_response(fake_registers, fnr)
         client(fake_registers, token="wrong").contact_info(fnr)
 
 
-def test_a_refused_token_is_forgotten(fake_registers, fnr):
-    token = StaticToken("wrong")
-    with pytest.raises(RegisterInvalidResponse):
-        HttpKrr(base_url=fake_registers.krr_url, access_token=token, timeout=5).contact_info(fnr)
+def test_a_refused_token_is_replaced_and_the_request_made_once_more(fake_registers, fnr):
+    token = RevokedThenValid()
+    krr = HttpKrr(base_url=fake_registers.krr_url, access_token=token, timeout=5)
+
+    assert krr.contact_info(fnr).email == "kari@example.no"
     assert token.forgotten == 1
+    bodies = [r["body"] for r in fake_registers.requests]
+    assert len(bodies) == 2 and bodies[0] == bodies[1]  # the same request, once more
 
 
 # --- what KRR answers ---
