@@ -80,3 +80,43 @@ def staff_client(client):
         return client
 
     return login
+
+
+# --- Maskinporten (registers/maskinporten.py), for the HTTP register clients' tests ---
+
+
+@pytest.fixture
+def fake_token_server():
+    """A running Maskinporten-shaped token endpoint (fake_servers.FakeTokenServer), stopped after."""
+    from registers.tests.fake_servers import FakeTokenServer
+
+    server = FakeTokenServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def organisation_key():
+    """An RSA key standing for the organisation's Maskinporten key (made once: 2048-bit is slow)."""
+    from joserfc.jwk import RSAKey
+
+    return RSAKey.generate_key(2048, parameters={"kid": "test-kid-1"}, private=True)
+
+
+@pytest.fixture
+def maskinporten_settings(settings, fake_token_server, organisation_key):
+    """MASKINPORTEN_* pointing at the fake token endpoint, which hands out fake_servers.TOKEN
+    (what the fake registers accept); the process's shared clients are cleared around the test."""
+    from registers import maskinporten
+    from registers.tests.fake_servers import TOKEN
+
+    fake_token_server.token = TOKEN
+    settings.MASKINPORTEN_TOKEN_URL = fake_token_server.url
+    settings.MASKINPORTEN_AUDIENCE = "https://test.maskinporten.no/"
+    settings.MASKINPORTEN_CLIENT_ID = "smittesporing-test"
+    settings.MASKINPORTEN_KID = organisation_key.kid
+    settings.MASKINPORTEN_KEY = organisation_key.as_pem(private=True).decode()
+    settings.MASKINPORTEN_KEY_FILE = ""
+    maskinporten.client_cache_clear()
+    yield fake_token_server
+    maskinporten.client_cache_clear()

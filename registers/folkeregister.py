@@ -9,7 +9,7 @@ The answer becomes our frozen dataclasses; raw JSON never leaves this module.
 
 import datetime
 
-from registers.http import RegisterHttpClient, looks_like_fnr
+from registers.http import AccessToken, RegisterHttpClient, looks_like_fnr
 from registers.types import Address, RegisterPerson
 
 PERSON_PARTS = [("part", "navn"), ("part", "foedsel"), ("part", "bostedsadresse")]
@@ -20,9 +20,9 @@ CHILD_ROLE = "barn"
 class HttpFolkeregister:
     """The Folkeregister interface over HTTP; errors as the RegisterError family."""
 
-    def __init__(self, *, base_url: str, token: str, timeout: float):
+    def __init__(self, *, base_url: str, access_token: AccessToken, timeout: float):
         self._client = RegisterHttpClient(
-            name="Folkeregisteret", base_url=base_url, token=token, timeout=timeout
+            name="Folkeregisteret", base_url=base_url, access_token=access_token, timeout=timeout
         )
 
     def person(self, fnr: str) -> RegisterPerson | None:

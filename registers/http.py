@@ -7,7 +7,7 @@ the fødselsnummer, which must never reach a log or an error report.
 """
 
 import logging
-from typing import Any, NoReturn
+from typing import Any, NoReturn, Protocol
 
 import requests
 
@@ -23,27 +23,39 @@ def looks_like_fnr(value: object) -> bool:
     return isinstance(value, str) and len(value) == 11 and value.isascii() and value.isdigit()
 
 
-class _BearerAuth(requests.auth.AuthBase):
-    """As an auth object rather than a header, so a ~/.netrc can never replace the token."""
+class AccessToken(Protocol):
+    """Where a register client gets its bearer token (registers.maskinporten.ScopedToken)."""
 
-    def __init__(self, token: str):
-        self._token = token
+    def get(self) -> str:
+        """A valid token; raises a RegisterError when none can be had."""
+
+    def forget(self) -> None:
+        """The register refused the token: the next `get` must not give it again."""
+
+
+class _BearerAuth(requests.auth.AuthBase):
+    """As an auth object rather than a header, so a ~/.netrc can never replace the token.
+    Asked for each request, so a token replaced before it expires is used at once."""
+
+    def __init__(self, access_token: AccessToken):
+        self._access_token = access_token
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        request.headers["Authorization"] = f"Bearer {self._token}"
+        request.headers["Authorization"] = f"Bearer {self._access_token.get()}"
         return request
 
 
 class RegisterHttpClient:
-    """One register's base URL, token and timeout; `name` appears in logs and errors."""
+    """One register's base URL, access token and timeout; `name` appears in logs and errors."""
 
-    def __init__(self, *, name: str, base_url: str, token: str, timeout: float):
+    def __init__(self, *, name: str, base_url: str, access_token: AccessToken, timeout: float):
         self.name = name
         self._base_url = base_url.rstrip("/")
         self._timeout = timeout
+        self._access_token = access_token
         self._logger = logging.getLogger(f"registers.{name.lower()}")
         self._session = requests.Session()
-        self._session.auth = _BearerAuth(token)
+        self._session.auth = _BearerAuth(access_token)
         self._session.headers["Accept"] = "application/json"
 
     def send(
@@ -54,7 +66,21 @@ class RegisterHttpClient:
         params: list[tuple[str, str]] | None = None,
         json: Any = None,
     ) -> requests.Response:
-        """The response, whatever its status; transport failures as RegisterError."""
+        """The response, whatever its status; transport failures as RegisterError.
+
+        A 401 means the register refused the access token (revoked, or expired early): it is
+        dropped and the request made once more with a new one.
+        """
+        response = self._request(method, path, params=params, json=json)
+        if response.status_code == 401:
+            self._logger.warning(
+                "%s: refused the access token; once more with a new one", self.name
+            )
+            self._access_token.forget()
+            response = self._request(method, path, params=params, json=json)
+        return response
+
+    def _request(self, method: str, path: str, *, params, json) -> requests.Response:
         try:
             return self._session.request(
                 method,
@@ -77,6 +103,9 @@ class RegisterHttpClient:
         """Raise the error for a status we do not handle: 5xx unavailable, others unexpected."""
         status = response.status_code
         self._logger.warning("%s: answered HTTP %s", self.name, status)
+        if status == 401:
+            # The new token was refused too: the next call starts with yet another.
+            self._access_token.forget()
         if status >= 500:
             raise RegisterUnavailable(f"{self.name} answered HTTP {status}")
         raise RegisterInvalidResponse(f"{self.name} answered HTTP {status}")

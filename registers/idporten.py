@@ -1,7 +1,9 @@
 """ID-porten: the OpenID Connect client behind the citizen login (C-1).
 
 Authlib drives the protocol: discovery, the authorization URL with state, nonce and PKCE
-(S256), the token request with client_secret_basic. The ID token is verified here, with the
+(S256), the token request with client_secret_basic or, as Digdir recommends, private_key_jwt
+(OIDC_CLIENT_AUTH_METHOD: a client assertion signed with the organisation's key, its `aud`
+ID-porten's issuer). The ID token is verified here, with the
 algorithm pinned to RS256 rather than taken from the provider's metadata, and `acr` and `pid`
 are checked as C-1 demands. Production points the same code at ID-porten by configuration
 alone (OIDC_DISCOVERY_URL, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET); development and the tests
@@ -21,6 +23,7 @@ from typing import Any
 import requests
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.django_client import DjangoOAuth2App, OAuth
+from authlib.oauth2.rfc7523 import PrivateKeyJWT, private_key_jwt_sign
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from joserfc import jwt
@@ -29,6 +32,7 @@ from joserfc.jwk import KeySet
 
 from core.i18n import ui_locales
 from registers.identity import is_valid_fnr
+from registers.signing_keys import SigningKeyError, private_key_load
 
 ACR_HIGH = "idporten-loa-high"
 SCOPE = "openid profile"
@@ -38,6 +42,8 @@ METADATA_MAX_AGE_SECONDS = 3600  # re-read discovery (and JWKS) at least hourly
 _CLIENT_NAME = "idporten"
 _DISCOVERY_SUFFIX = "/.well-known/openid-configuration"
 _REQUIRED_ENDPOINTS = ("authorization_endpoint", "token_endpoint", "jwks_uri")
+CLIENT_AUTH_METHODS = ("client_secret_basic", "private_key_jwt")
+CLIENT_ASSERTION_LIFETIME_SECONDS = 60  # ID-porten accepts at most 120 (exp - iat)
 
 
 class IdportenError(Exception):
@@ -109,19 +115,61 @@ def _client_key() -> tuple:
         settings.OIDC_CLIENT_ID,
         settings.OIDC_CLIENT_SECRET,
         settings.OIDC_HTTP_TIMEOUT_SECONDS,
+        settings.OIDC_CLIENT_AUTH_METHOD,
+        settings.OIDC_CLIENT_KID,
+        settings.OIDC_CLIENT_KEY,
+        settings.OIDC_CLIENT_KEY_FILE,
     )
 
 
+class _PrivateKeyJwt(PrivateKeyJWT):
+    """Authlib's private_key_jwt, with what ID-porten asks of the assertion: `aud` is its
+    issuer (Authlib's default, the token endpoint URL, is refused), the registered `kid` in
+    the header, and a short life. The issuer is the one discovery gave and _metadata checked."""
+
+    def __init__(self, *, kid: str):
+        super().__init__(headers={"kid": kid}, alg="RS256")
+        self.issuer: str | None = None
+
+    def sign(self, auth, token_endpoint):
+        if not self.issuer:
+            raise ProviderError("discovery_issuer_unknown")
+        return private_key_jwt_sign(
+            auth.client_secret,
+            client_id=auth.client_id,
+            token_endpoint=self.issuer,
+            alg=self.alg,
+            header=dict(self.headers),
+            expires_in=CLIENT_ASSERTION_LIFETIME_SECONDS,
+        )
+
+
 def _client_new() -> DjangoOAuth2App:
+    method = settings.OIDC_CLIENT_AUTH_METHOD
+    if method not in CLIENT_AUTH_METHODS:
+        raise ProviderError("client_auth_method_unknown")
+    client_secret: Any = settings.OIDC_CLIENT_SECRET
+    auth: Any = "client_secret_basic"
+    if method == "private_key_jwt":
+        # Authlib's PrivateKeyJWT signs with the client secret slot: there the key goes.
+        try:
+            client_secret = private_key_load(
+                pem_or_jwk=settings.OIDC_CLIENT_KEY,
+                path=settings.OIDC_CLIENT_KEY_FILE,
+                kid=settings.OIDC_CLIENT_KID,
+            )
+        except SigningKeyError as exc:  # the startup checks should have caught it
+            raise ProviderError("client_key_unusable") from exc
+        auth = _PrivateKeyJwt(kid=settings.OIDC_CLIENT_KID)
     return OAuth().register(
         _CLIENT_NAME,
         client_id=settings.OIDC_CLIENT_ID,
-        client_secret=settings.OIDC_CLIENT_SECRET,
+        client_secret=client_secret,
         server_metadata_url=settings.OIDC_DISCOVERY_URL,
         client_kwargs={
             "scope": SCOPE,
             "code_challenge_method": "S256",
-            "token_endpoint_auth_method": "client_secret_basic",
+            "token_endpoint_auth_method": auth,
             # Every HTTP call (discovery, JWKS, token) gives up after this many seconds.
             "default_timeout": settings.OIDC_HTTP_TIMEOUT_SECONDS,
         },
@@ -214,6 +262,9 @@ def _metadata(client: DjangoOAuth2App) -> dict[str, Any]:
     if any(not metadata.get(name) for name in _REQUIRED_ENDPOINTS):
         _client_forget()
         raise ProviderError("discovery_incomplete")
+    auth = client.client_kwargs.get("token_endpoint_auth_method")
+    if isinstance(auth, _PrivateKeyJwt):
+        auth.issuer = issuer
     return metadata
 
 

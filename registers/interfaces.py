@@ -1,6 +1,7 @@
 """The two register interfaces; each has a synthetic and an HTTP implementation.
 
-`get_folkeregister()` and `get_krr()` pick the implementation from REGISTER_BACKEND.
+`get_folkeregister()` and `get_krr()` pick the implementation from REGISTER_BACKEND. The HTTP
+clients get their access tokens from Maskinporten, one scope per register, shared by the process.
 """
 
 from typing import Protocol
@@ -24,13 +25,19 @@ class Krr(Protocol):
         """The KRR entry, or None if the person is not in KRR."""
 
 
+def _maskinporten_token(scope: str):
+    from registers.maskinporten import ScopedToken, client_get
+
+    return ScopedToken(client=client_get(settings), scope=scope)
+
+
 def get_folkeregister() -> Folkeregister:
     if settings.REGISTER_BACKEND == "http":
         from registers.folkeregister import HttpFolkeregister
 
         return HttpFolkeregister(
             base_url=settings.FOLKEREGISTER_URL,
-            token=settings.FOLKEREGISTER_TOKEN,
+            access_token=_maskinporten_token(settings.FOLKEREGISTER_SCOPE),
             timeout=settings.REGISTER_TIMEOUT_SECONDS,
         )
     from registers.synthetic import SyntheticFolkeregister
@@ -44,7 +51,7 @@ def get_krr() -> Krr:
 
         return HttpKrr(
             base_url=settings.KRR_URL,
-            token=settings.KRR_TOKEN,
+            access_token=_maskinporten_token(settings.KRR_SCOPE),
             timeout=settings.REGISTER_TIMEOUT_SECONDS,
         )
     from registers.synthetic import SyntheticKrr

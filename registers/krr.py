@@ -14,7 +14,7 @@ Decisions where the API leaves room:
   strings there: partly filled is allowed (C-6).
 """
 
-from registers.http import RegisterHttpClient, looks_like_fnr
+from registers.http import AccessToken, RegisterHttpClient, looks_like_fnr
 from registers.types import ContactInfo
 
 ACTIVE = "AKTIV"
@@ -25,9 +25,9 @@ RESERVATION = {"JA": True, "NEI": False}
 class HttpKrr:
     """The Krr interface over HTTP; errors as the RegisterError family."""
 
-    def __init__(self, *, base_url: str, token: str, timeout: float):
+    def __init__(self, *, base_url: str, access_token: AccessToken, timeout: float):
         self._client = RegisterHttpClient(
-            name="KRR", base_url=base_url, token=token, timeout=timeout
+            name="KRR", base_url=base_url, access_token=access_token, timeout=timeout
         )
 
     def contact_info(self, fnr: str) -> ContactInfo | None:

@@ -61,3 +61,27 @@ class RegisterTimeout(RegisterError):
 
 class RegisterInvalidResponse(RegisterError):
     """An answer we cannot read: not JSON, or missing what the API promises."""
+
+
+class MaskinportenError(RegisterError):
+    """No access token from Maskinporten, so no register call could be made."""
+
+
+class MaskinportenUnavailable(MaskinportenError, RegisterUnavailable):
+    """Maskinporten could not be reached, did not answer in time, or answered 5xx."""
+
+
+class MaskinportenRefused(MaskinportenError):
+    """Maskinporten refused the grant (invalid_grant, invalid_client, invalid_scope...).
+
+    `error` is the OAuth error code, or "other": safe to log. Retrying will not help; the
+    client registration, key or scopes need attention.
+    """
+
+    def __init__(self, message: str, *, error: str):
+        super().__init__(message)
+        self.error = error
+
+
+class MaskinportenInvalidResponse(MaskinportenError, RegisterInvalidResponse):
+    """Maskinporten answered, but not with an access token we can use."""

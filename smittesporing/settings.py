@@ -230,10 +230,34 @@ ALLOW_SYNTHETIC_FNR = env_bool("ALLOW_SYNTHETIC_FNR", not PRODUCTION)
 # --- Registers (Folkeregisteret, KRR) ---
 REGISTER_BACKEND = env_str("REGISTER_BACKEND", "synthetic")  # "synthetic" or "http"
 FOLKEREGISTER_URL = env_str("FOLKEREGISTER_URL", "")
-FOLKEREGISTER_TOKEN = env_str("FOLKEREGISTER_TOKEN", "")
 KRR_URL = env_str("KRR_URL", "")
-KRR_TOKEN = env_str("KRR_TOKEN", "")
 REGISTER_TIMEOUT_SECONDS = float(env_str("REGISTER_TIMEOUT_SECONDS", "5"))
+
+# --- Keys for Digdir: Maskinporten tokens for the HTTP registers (registers/maskinporten.py)
+# and ID-porten's private_key_jwt (registers/idporten.py); README, "Maskinporten and ID-porten" ---
+# The client registered with Digdir (Samarbeidsportalen) and the key id of its public key.
+MASKINPORTEN_CLIENT_ID = env_str("MASKINPORTEN_CLIENT_ID", "")
+MASKINPORTEN_KID = env_str("MASKINPORTEN_KID", "")
+# The private RSA key (PEM or JWK) that signs the grants: a file (preferred: kept out of the
+# process environment) or the value itself. Exactly one of the two.
+MASKINPORTEN_KEY_FILE = env_str("MASKINPORTEN_KEY_FILE", "")
+MASKINPORTEN_KEY = env_str("MASKINPORTEN_KEY", "")
+# The grant's audience is Maskinporten's issuer: https://test.maskinporten.no/ in Digdir's test
+# environment, https://maskinporten.no/ in production; the token endpoint is {issuer}token.
+# No default: which Maskinporten is always said out loud.
+MASKINPORTEN_AUDIENCE = env_str("MASKINPORTEN_AUDIENCE", "")
+MASKINPORTEN_TOKEN_URL = env_str("MASKINPORTEN_TOKEN_URL", "")
+MASKINPORTEN_TIMEOUT_SECONDS = float(env_str("MASKINPORTEN_TIMEOUT_SECONDS", "5"))
+# One scope per register API, as granted to our client.
+FOLKEREGISTER_SCOPE = env_str("FOLKEREGISTER_SCOPE", "folkeregister:deling/offentligmedhjemmel")
+KRR_SCOPE = env_str("KRR_SCOPE", "krr:global/kontaktinformasjon.read")
+# ID-porten client authentication at the token endpoint: "client_secret_basic" (with
+# OIDC_CLIENT_SECRET) or "private_key_jwt", which Digdir recommends: an assertion signed with
+# the key below, whose public half (and kid) is registered with the ID-porten client.
+OIDC_CLIENT_AUTH_METHOD = env_str("OIDC_CLIENT_AUTH_METHOD", "client_secret_basic")
+OIDC_CLIENT_KID = env_str("OIDC_CLIENT_KID", "")
+OIDC_CLIENT_KEY_FILE = env_str("OIDC_CLIENT_KEY_FILE", "")
+OIDC_CLIENT_KEY = env_str("OIDC_CLIENT_KEY", "")
 
 LOGGING = {
     "version": 1,

@@ -38,3 +38,14 @@ class AuthorizationCode(models.Model):
 
     def __str__(self) -> str:
         return f"code {self.pk}"
+
+
+class UsedAssertion(models.Model):
+    """A signed JWT (Maskinporten grant or client assertion) already accepted: refused if sent
+    again (RFC 7523 3, "jti"). Kept until it would have expired anyway; only a hash is stored."""
+
+    jti_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"assertion {self.pk}"

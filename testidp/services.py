@@ -14,16 +14,22 @@ import secrets
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import SimpleNamespace
 from urllib.parse import unquote_plus, urlsplit
 
+from authlib.oauth2.rfc6749 import OAuth2Error
+from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from joserfc import jwt
+from joserfc.jwk import RSAKey
 
 from registers.identity import is_valid_fnr
+from registers.signing_keys import SigningKeyError, private_key_load
 from testidp.keys import SIGNING_ALG, signing_key_get
-from testidp.models import AuthorizationCode
+from testidp.models import AuthorizationCode, UsedAssertion
 
 ACR = "idporten-loa-high"  # O-5: every login here is at security level high
 ACR_VALUES_SUPPORTED = ("idporten-loa-substantial", "idporten-loa-high")
@@ -35,6 +41,9 @@ _CODE_RETENTION = datetime.timedelta(hours=1)
 _VERIFIER_RE = re.compile(r"^[A-Za-z0-9\-._~]{43,128}$")
 _CHALLENGE_RE = re.compile(r"^[A-Za-z0-9\-_]{43}$")
 _MAX_PARAM_LENGTH = 2000
+CLOCK_SKEW_SECONDS = 10  # as Digdir's: iat within 10 s of our clock
+ASSERTION_MAX_LIFETIME_SECONDS = 120  # as Digdir's: exp at most 120 s after iat
+CLIENT_ASSERTION_TYPE = JWTBearerClientAssertion.CLIENT_ASSERTION_TYPE
 
 
 class OidcError(Exception):
@@ -199,8 +208,26 @@ def authorization_code_redeem(
     return grant
 
 
-def client_authenticate(*, authorization: str, form: Mapping[str, str]) -> str:
-    """client_secret_basic or client_secret_post (RFC 6749 2.3.1); returns the client_id."""
+def client_authenticate(*, authorization: str, form: Mapping[str, str], issuer: str) -> str:
+    """The client's authentication at the token endpoint; returns its client_id.
+
+    By the one method the client is registered with (settings.OIDC_CLIENT_AUTH_METHOD), as
+    ID-porten registers one per client: client_secret_basic (or _post, RFC 6749 2.3.1), or
+    private_key_jwt (RFC 7523 2.2: a client_assertion signed with the client's key, aud this
+    issuer).
+    """
+    if "client_assertion" in form or "client_assertion_type" in form:
+        if authorization or "client_secret" in form:
+            raise OidcError("invalid_request", "use one client authentication method only")
+        if settings.OIDC_CLIENT_AUTH_METHOD != "private_key_jwt":
+            raise OidcError(
+                "invalid_client", "the client is not registered for private_key_jwt", status=401
+            )
+        return _client_assertion_verify(form=form, issuer=issuer)
+    if settings.OIDC_CLIENT_AUTH_METHOD != "client_secret_basic":
+        raise OidcError(
+            "invalid_client", "the client is registered for private_key_jwt", status=401
+        )
     if authorization.startswith("Basic "):
         if "client_secret" in form:
             raise OidcError("invalid_request", "use one client authentication method only")
@@ -217,6 +244,109 @@ def client_authenticate(*, authorization: str, form: Mapping[str, str]) -> str:
     if not (id_ok and secret_ok):
         raise OidcError("invalid_client", "client authentication failed", status=401)
     return client_id
+
+
+@dataclass(frozen=True)
+class _KeyClient:
+    """The registered OIDC client as Authlib's client-assertion check sees it."""
+
+    client_id: str
+    public_key: RSAKey
+
+    def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
+        return endpoint == "token"
+
+
+def _key_client() -> _KeyClient | None:
+    try:
+        key = private_key_load(
+            pem_or_jwk=settings.OIDC_CLIENT_KEY,
+            path=settings.OIDC_CLIENT_KEY_FILE,
+            kid=settings.OIDC_CLIENT_KID,
+        )
+    except SigningKeyError:
+        return None
+    public = RSAKey.import_key(key.as_dict(private=False), parameters={"kid": key.kid})
+    return _KeyClient(client_id=settings.OIDC_CLIENT_ID, public_key=public)
+
+
+class _ClientAssertion(JWTBearerClientAssertion):
+    """Authlib's RFC 7523 client-assertion check, with ID-porten's audience (the issuer, not
+    the token endpoint URL), its lifetime limits and our store of used jti values."""
+
+    def __init__(self, *, issuer: str):
+        super().__init__(validate_jti=True, leeway=CLOCK_SKEW_SECONDS)
+        self._issuer = issuer
+
+    def get_audiences(self) -> list[str]:
+        return [self._issuer]
+
+    def resolve_client_public_key(self, client):
+        return client.public_key
+
+    def verify_claims(self, claims):
+        iat, exp = claims.get("iat"), claims.get("exp")
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (iat, exp)):
+            raise OidcError("invalid_client", "client_assertion needs iat and exp", status=401)
+        if (
+            abs(iat - time.time()) > CLOCK_SKEW_SECONDS
+            or exp - iat > ASSERTION_MAX_LIFETIME_SECONDS
+        ):
+            raise OidcError(
+                "invalid_client", "client_assertion iat or exp out of bounds", status=401
+            )
+        super().verify_claims(claims)
+
+    def validate_jti(self, claims, jti):
+        return assertion_spend(kind="client_assertion", issuer=claims["iss"], claims=claims)
+
+
+def _client_assertion_verify(*, form: Mapping[str, str], issuer: str) -> str:
+    if form.get("client_assertion_type") != CLIENT_ASSERTION_TYPE or not form.get(
+        "client_assertion"
+    ):
+        raise OidcError(
+            "invalid_client", "client_assertion is missing or of the wrong type", status=401
+        )
+    if len(form["client_assertion"]) > _MAX_PARAM_LENGTH * 4:
+        raise OidcError("invalid_request", "client_assertion is too long")
+    client = _key_client()
+
+    def query_client(client_id: str):
+        return client if client is not None and _same(client_id, client.client_id) else None
+
+    request = SimpleNamespace(form=form, client=None)
+    try:
+        authenticated = _ClientAssertion(issuer=issuer)(query_client, request)
+    except OAuth2Error as exc:
+        raise OidcError(
+            "invalid_client", f"client_assertion refused: {exc.description}", status=401
+        ) from None
+    if authenticated is None:
+        raise OidcError("invalid_client", "client authentication failed", status=401)
+    form_id = form.get("client_id")
+    if form_id and not _same(form_id, authenticated.client_id):
+        raise OidcError("invalid_client", "client_id differs from the assertion", status=401)
+    return authenticated.client_id
+
+
+def assertion_spend(*, kind: str, issuer: str, claims: dict) -> bool:
+    """Record a signed JWT's jti; False if it was recorded before (a replay, RFC 7523 3)."""
+    jti = claims.get("jti")
+    if not isinstance(jti, str) or not jti:
+        return False
+    now = timezone.now()
+    UsedAssertion.objects.filter(expires_at__lt=now).delete()
+    digest = hashlib.sha256(f"{kind}\n{issuer}\n{jti}".encode()).hexdigest()
+    expires_at = datetime.datetime.fromtimestamp(claims["exp"], tz=datetime.UTC)
+    # Kept a little longer than the JWT lives, so a replay within the clock skew is still seen.
+    keep_until = expires_at + datetime.timedelta(seconds=CLOCK_SKEW_SECONDS + 60)
+    try:
+        with transaction.atomic():
+            UsedAssertion.objects.create(jti_hash=digest, expires_at=keep_until)
+    except IntegrityError:
+        return False
+    return True
 
 
 def _pairwise_sub(*, client_id: str, pid: str) -> str:

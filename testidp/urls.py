@@ -11,4 +11,11 @@ urlpatterns = [
     path("authorize", views.authorize, name="authorize"),
     path("token", views.token, name="token"),
     path("endsession", views.end_session, name="end_session"),
+    # Maskinporten's side (testidp/maskinporten.py): its own issuer, the same signing key.
+    path(
+        "maskinporten/.well-known/oauth-authorization-server",
+        views.maskinporten_discovery,
+        name="maskinporten_discovery",
+    ),
+    path("maskinporten/token", views.maskinporten_token, name="maskinporten_token"),
 ]

@@ -1,4 +1,5 @@
-"""Endpoints of the test identity provider (O-5): discovery, JWKS, authorize, token, end-session.
+"""Endpoints of the test identity provider (O-5): discovery, JWKS, authorize, token, end-session,
+and Maskinporten's discovery and token endpoint for the register clients.
 
 Mounted at /testidp/ only when settings.TEST_IDP_ENABLED; every view also refuses (404) when the
 test IdP is switched off or the site runs in production mode.
@@ -22,6 +23,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from testidp import maskinporten
 from testidp.forms import LoginForm
 from testidp.keys import SIGNING_ALG, public_jwks
 from testidp.services import (
@@ -88,7 +90,9 @@ def discovery(request: HttpRequest) -> JsonResponse:
             "token_endpoint_auth_methods_supported": [
                 "client_secret_basic",
                 "client_secret_post",
+                "private_key_jwt",
             ],
+            "token_endpoint_auth_signing_alg_values_supported": [SIGNING_ALG],
             "code_challenge_methods_supported": ["S256"],
             "acr_values_supported": list(ACR_VALUES_SUPPORTED),
             "claims_supported": ["iss", "aud", "sub", "pid", "acr", "amr", "nonce", "iat", "exp"],
@@ -155,7 +159,9 @@ def authorize(request: HttpRequest) -> HttpResponse:
 def token(request: HttpRequest) -> JsonResponse:
     try:
         client_id = client_authenticate(
-            authorization=request.headers.get("Authorization", ""), form=request.POST
+            authorization=request.headers.get("Authorization", ""),
+            form=request.POST,
+            issuer=_issuer(request),
         )
         if request.POST.get("grant_type") != "authorization_code":
             raise OidcError("unsupported_grant_type", "only authorization_code is supported")
@@ -186,3 +192,47 @@ def end_session(request: HttpRequest) -> HttpResponse:
         state = request.GET.get("state")
         return HttpResponseRedirect(_with_params(target, {"state": state} if state else {}))
     return render(request, "testidp/logged_out.html")
+
+
+def maskinporten_issuer(request: HttpRequest) -> str:
+    """As Maskinporten's own (https://maskinporten.no/): with the trailing slash."""
+    return request.build_absolute_uri(reverse("testidp:maskinporten_token")).removesuffix("token")
+
+
+@idp_enabled_only
+@require_GET
+def maskinporten_discovery(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(
+        {
+            "issuer": maskinporten_issuer(request),
+            "token_endpoint": request.build_absolute_uri(reverse("testidp:maskinporten_token")),
+            "jwks_uri": request.build_absolute_uri(reverse("testidp:jwks")),
+            "grant_types_supported": [maskinporten.GRANT_TYPE],
+            "token_endpoint_auth_methods_supported": ["private_key_jwt"],
+            "token_endpoint_auth_signing_alg_values_supported": list(maskinporten.GRANT_ALGORITHMS),
+        }
+    )
+
+
+@csrf_exempt  # a back-channel call, authenticated by the signed grant
+@idp_enabled_only
+@require_POST
+def maskinporten_token(request: HttpRequest) -> JsonResponse:
+    issuer = maskinporten_issuer(request)
+    try:
+        if request.POST.get("grant_type") != maskinporten.GRANT_TYPE:
+            raise OidcError("unsupported_grant_type", "only the JWT-bearer grant is supported")
+        client, scopes = maskinporten.grant_verify(
+            assertion=request.POST.get("assertion", ""), issuer=issuer
+        )
+    except OidcError as exc:
+        logger.info("test IdP: Maskinporten grant refused: %s", exc.error)
+        return JsonResponse(
+            {"error": exc.error, "error_description": exc.description}, status=exc.status
+        )
+    response = JsonResponse(
+        maskinporten.token_response(issuer=issuer, client=client, scopes=scopes)
+    )
+    response["Cache-Control"] = "no-store"
+    response["Pragma"] = "no-cache"
+    return response

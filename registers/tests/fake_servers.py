@@ -99,6 +99,9 @@ class FakeRegisterServer:
         self.requests: list[dict] = []  # method, path, query, headers, body of each request
         self.mode = "normal"  # or "status", "hang", "garbage"
         self.status = 200
+        # Whether a request's Authorization header (and path) may be answered; the contract
+        # tests replace it with a check of real Maskinporten tokens from the test IdP.
+        self.authorized = lambda authorization, path: authorization == f"Bearer {TOKEN}"
         self._release = threading.Event()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._httpd.daemon_threads = True
@@ -201,7 +204,7 @@ def _handler_for(server: FakeRegisterServer) -> type[BaseHTTPRequestHandler]:
                 return self._send(server.status, b'{"melding": "feil"}')
             if server.mode == "garbage":
                 return self._send(200, b"<html>not json")
-            if self.headers.get("Authorization") != f"Bearer {TOKEN}":
+            if not server.authorized(self.headers.get("Authorization") or "", split.path):
                 return self._send(401, b'{"melding": "unauthorized"}')
             if self.command == "GET" and split.path.startswith(FREG_PREFIX + "/personer/"):
                 return self._person(split)
@@ -229,6 +232,110 @@ def _handler_for(server: FakeRegisterServer) -> type[BaseHTTPRequestHandler]:
             numbers = json.loads(body)["personidentifikatorer"]
             persons = [krr_entry(fnr, server.contacts.get(fnr)) for fnr in numbers]
             return self._send(200, json.dumps({"personer": persons}).encode())
+
+        def _send(self, status, payload):
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+    return Handler
+
+
+class StaticToken:
+    """A fixed access token for the register clients' HTTP-only tests; counts `forget` calls."""
+
+    def __init__(self, token: str = TOKEN):
+        self.token = token
+        self.forgotten = 0
+
+    def get(self) -> str:
+        return self.token
+
+    def forget(self) -> None:
+        self.forgotten += 1
+
+
+class RevokedThenValid(StaticToken):
+    """A token the register has revoked ("revoked") until it is forgotten, then TOKEN."""
+
+    def __init__(self):
+        super().__init__("revoked")
+
+    def forget(self) -> None:
+        super().forget()
+        self.token = TOKEN
+
+
+class FakeTokenServer:
+    """A Maskinporten-shaped token endpoint for the token client's unit tests.
+
+    It records each request's form and answers `{"access_token": "token-<n>", "expires_in":
+    ...}`, n counting the answers; it can be told to wait before answering (so concurrent
+    callers overlap), to answer a status and body, garbage, to hang or to refuse connections.
+    It checks nothing: the grant itself is verified by the test IdP's endpoint (testidp).
+    """
+
+    def __init__(self):
+        self.requests: list[dict[str, str]] = []
+        self.expires_in: object = 120
+        self.token: str | None = None  # answer this token every time, rather than token-<n>
+        self.delay = 0.0
+        self.answer: tuple[int, bytes] | None = None  # a fixed status and body
+        self.mode = "normal"  # or "hang"
+        self._lock = threading.Lock()
+        self._release = threading.Event()
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _token_handler_for(self))
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
+        self._running = False
+        host, port = self._httpd.server_address[:2]
+        self.url = f"http://{host}:{port}/token"
+
+    def start(self) -> "FakeTokenServer":
+        self._thread.start()
+        self._running = True
+        return self
+
+    def stop(self) -> None:
+        self._release.set()
+        if self._running:
+            self._running = False
+            self._httpd.shutdown()
+        self._httpd.server_close()
+
+    def refuse_connections(self) -> None:
+        self.stop()
+
+
+def _token_handler_for(server: FakeTokenServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format, *args):
+            pass
+
+        def do_POST(self):
+            length = int(self.headers.get("Content-Length") or 0)
+            form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+            with server._lock:
+                server.requests.append(form)
+                number = len(server.requests)
+            if server.mode == "hang":
+                server._release.wait(HANG_SECONDS)
+                return None
+            if server.delay:
+                server._release.wait(server.delay)
+            if server.answer is not None:
+                return self._send(*server.answer)
+            body = {
+                "access_token": server.token or f"token-{number}",
+                "token_type": "Bearer",
+                "expires_in": server.expires_in,
+                "scope": form.get("scope", ""),
+            }
+            return self._send(200, json.dumps(body).encode())
 
         def _send(self, status, payload):
             self.send_response(status)

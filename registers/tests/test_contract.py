@@ -4,15 +4,31 @@ The synthetic register (in the database) stands in for the real registers outsid
 so it must answer exactly as the HTTP clients do against Folkeregisteret and KRR (here the
 fake server of fake_servers.py, holding the same persons). C-4: the interface returns every
 child; the age and address filter is the portal's.
+
+The HTTP clients run end to end as in production: built by `get_folkeregister()`/`get_krr()`
+from the settings, they get their tokens from the test IdP's Maskinporten endpoint on
+live_server (a grant signed with the organisation's key, verified there), and the fake
+registers accept only those tokens: signed by the test IdP (its JWKS over HTTP), from its
+Maskinporten issuer, unexpired, with the scope of the API asked.
 """
 
-import pytest
+import logging
+import time
 
+import pytest
+import requests
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
+
+from registers import maskinporten
 from registers.folkeregister import HttpFolkeregister
+from registers.interfaces import get_folkeregister, get_krr
 from registers.krr import HttpKrr
 from registers.synthetic import SyntheticFolkeregister, SyntheticKrr
-from registers.tests.fake_servers import TOKEN
-from registers.types import RegisterPerson
+from registers.tests.fake_servers import FREG_PREFIX, KRR_PREFIX
+from registers.types import MaskinportenRefused, RegisterInvalidResponse, RegisterPerson
+from testidp.models import UsedAssertion
 from tests.factories import (
     AddressFactory,
     ContactInfoFactory,
@@ -55,12 +71,29 @@ class SyntheticBackend:
 
 
 class HttpBackend:
-    def __init__(self, server):
+    def __init__(self, server, *, live_server, settings, organisation_key):
         self.server = server
-        self.folkeregister = HttpFolkeregister(
-            base_url=server.folkeregister_url, token=TOKEN, timeout=5
+        issuer = f"{live_server.url}/testidp/maskinporten/"
+        settings.REGISTER_BACKEND = "http"
+        settings.FOLKEREGISTER_URL = server.folkeregister_url
+        settings.KRR_URL = server.krr_url
+        settings.MASKINPORTEN_AUDIENCE = issuer
+        settings.MASKINPORTEN_TOKEN_URL = issuer + "token"
+        settings.MASKINPORTEN_CLIENT_ID = "smittesporing-contract"
+        settings.MASKINPORTEN_KID = organisation_key.kid
+        settings.MASKINPORTEN_KEY = organisation_key.as_pem(private=True).decode()
+        settings.MASKINPORTEN_KEY_FILE = ""
+        maskinporten.client_cache_clear()
+        jwks = requests.get(f"{live_server.url}/testidp/jwks", timeout=10).json()
+        server.authorized = _maskinporten_token_check(
+            KeySet.import_key_set(jwks),
+            issuer=issuer,
+            scopes={FREG_PREFIX: settings.FOLKEREGISTER_SCOPE, KRR_PREFIX: settings.KRR_SCOPE},
         )
-        self.krr = HttpKrr(base_url=server.krr_url, token=TOKEN, timeout=5)
+        self.folkeregister = get_folkeregister()
+        self.krr = get_krr()
+        assert isinstance(self.folkeregister, HttpFolkeregister)
+        assert isinstance(self.krr, HttpKrr)
 
     def add(self, person: RegisterPerson, *, parents=(), contact=None) -> None:
         self.server.add_person(person, parents=tuple(parents))
@@ -68,11 +101,41 @@ class HttpBackend:
             self.server.add_contact(person.fnr, contact)
 
 
-@pytest.fixture(params=["synthetic", "http"])
+def _maskinporten_token_check(key_set: KeySet, *, issuer: str, scopes: dict[str, str]):
+    """What an API behind Maskinporten checks: the token's signature, issuer, expiry and scope."""
+
+    def authorized(authorization: str, path: str) -> bool:
+        scheme, _, token = authorization.partition(" ")
+        if scheme != "Bearer" or not token:
+            return False
+        try:
+            claims = jwt.decode(token, key_set, algorithms=["RS256"]).claims
+        except (JoseError, ValueError):
+            return False
+        needed = next(scope for prefix, scope in scopes.items() if path.startswith(prefix))
+        return (
+            claims.get("iss") == issuer
+            and claims.get("exp", 0) > time.time()
+            and needed in str(claims.get("scope", "")).split()
+        )
+
+    return authorized
+
+
+@pytest.fixture(
+    params=["synthetic", pytest.param("http", marks=pytest.mark.django_db(transaction=True))]
+)
 def backend(request, db):
     if request.param == "synthetic":
         return SyntheticBackend()
-    return HttpBackend(request.getfixturevalue("fake_registers"))
+    made = HttpBackend(
+        request.getfixturevalue("fake_registers"),
+        live_server=request.getfixturevalue("live_server"),
+        settings=request.getfixturevalue("settings"),
+        organisation_key=request.getfixturevalue("organisation_key"),
+    )
+    request.addfinalizer(maskinporten.client_cache_clear)
+    return made
 
 
 # --- Folkeregisteret: person ---
@@ -223,3 +286,82 @@ def test_krr_entry_with_email_only_has_empty_phone(backend):
 
 def test_krr_malformed_number_is_none(backend):
     assert backend.krr.contact_info("1234") is None
+
+
+# --- HTTP only: the tokens behind the contract ---
+
+
+@pytest.fixture
+def http_backend(request, live_server, fake_registers, settings, organisation_key):
+    backend = HttpBackend(
+        fake_registers,
+        live_server=live_server,
+        settings=settings,
+        organisation_key=organisation_key,
+    )
+    yield backend
+    maskinporten.client_cache_clear()
+
+
+def test_one_maskinporten_grant_per_register_serves_many_calls(http_backend):
+    person = RegisterPersonFactory()
+    http_backend.add(person, contact=ContactInfoFactory())
+
+    for _ in range(3):
+        assert http_backend.folkeregister.person(person.fnr) == person
+        assert http_backend.krr.contact_info(person.fnr) is not None
+        http_backend.folkeregister, http_backend.krr = get_folkeregister(), get_krr()
+
+    assert UsedAssertion.objects.count() == 2  # one grant per scope, each verified by the IdP
+    tokens = {r["headers"]["Authorization"] for r in http_backend.server.requests}
+    assert len(tokens) == 2
+
+
+def test_a_token_for_the_wrong_scope_is_refused_by_the_register(http_backend, settings):
+    person = RegisterPersonFactory()
+    http_backend.add(person)
+    settings.FOLKEREGISTER_SCOPE = settings.KRR_SCOPE  # asks Maskinporten for KRR's scope
+
+    with pytest.raises(RegisterInvalidResponse):
+        get_folkeregister().person(person.fnr)
+    assert http_backend.server.requests[-1]["headers"]["Authorization"].startswith("Bearer ey")
+
+
+def test_a_grant_the_idp_refuses_is_a_register_error(http_backend, settings):
+    settings.MASKINPORTEN_AUDIENCE = "https://test.maskinporten.no/"  # not the test IdP
+    maskinporten.client_cache_clear()
+
+    with pytest.raises(MaskinportenRefused) as raised:
+        get_krr().contact_info(new_fnr())
+    assert raised.value.error == "invalid_grant"
+    assert http_backend.server.requests == []  # no register call without a token
+
+
+def test_a_revoked_token_is_replaced_by_a_new_grant(http_backend):
+    person = RegisterPersonFactory()
+    http_backend.add(person)
+    assert http_backend.folkeregister.person(person.fnr) == person
+    revoked = http_backend.server.requests[-1]["headers"]["Authorization"]
+    accepts = http_backend.server.authorized
+    http_backend.server.authorized = lambda auth, path: auth != revoked and accepts(auth, path)
+
+    assert get_folkeregister().person(person.fnr) == person
+
+    assert UsedAssertion.objects.count() == 2  # a second grant, verified by the IdP
+    assert http_backend.server.requests[-1]["headers"]["Authorization"] != revoked
+
+
+def test_no_access_token_in_any_log(http_backend, caplog):
+    caplog.set_level(logging.DEBUG)
+    person = RegisterPersonFactory()
+    http_backend.add(person, contact=ContactInfoFactory())
+
+    http_backend.folkeregister.person(person.fnr)
+    http_backend.krr.contact_info(person.fnr)
+
+    tokens = {r["headers"]["Authorization"].split()[1] for r in http_backend.server.requests}
+    assert len(tokens) == 2
+    assert "Maskinporten: new access token" in caplog.text
+    for token in tokens:
+        for part in token.split("."):
+            assert part not in caplog.text

@@ -3,16 +3,19 @@
 import logging
 
 import pytest
+from joserfc import jwt
 
 from registers.folkeregister import HttpFolkeregister
 from registers.interfaces import get_folkeregister
-from registers.tests.fake_servers import TOKEN, person_document
+from registers.tests.fake_servers import TOKEN, RevokedThenValid, StaticToken, person_document
 from registers.types import RegisterInvalidResponse, RegisterTimeout, RegisterUnavailable
 from tests.factories import RegisterPersonFactory, years_ago
 
 
 def client(server, *, token=TOKEN, timeout=5.0) -> HttpFolkeregister:
-    return HttpFolkeregister(base_url=server.folkeregister_url, token=token, timeout=timeout)
+    return HttpFolkeregister(
+        base_url=server.folkeregister_url, access_token=StaticToken(token), timeout=timeout
+    )
 
 
 @pytest.fixture
@@ -65,6 +68,35 @@ def test_unexpected_4xx_raises_invalid_response(fake_registers, person, status):
 def test_wrong_token_is_refused_and_raises_invalid_response(fake_registers, person):
     with pytest.raises(RegisterInvalidResponse):
         client(fake_registers, token="wrong").person(person.fnr)
+
+
+def test_a_refused_token_is_replaced_and_the_request_made_once_more(fake_registers, person):
+    token = RevokedThenValid()
+    folkeregister = HttpFolkeregister(
+        base_url=fake_registers.folkeregister_url, access_token=token, timeout=5
+    )
+
+    assert folkeregister.person(person.fnr) == person
+    assert token.forgotten == 1
+    assert [r["headers"]["Authorization"] for r in fake_registers.requests] == [
+        "Bearer revoked",
+        f"Bearer {TOKEN}",
+    ]
+
+
+def test_a_token_refused_twice_is_an_invalid_response_and_forgotten(fake_registers, person):
+    token = StaticToken("wrong")
+    folkeregister = HttpFolkeregister(
+        base_url=fake_registers.folkeregister_url, access_token=token, timeout=5
+    )
+    with pytest.raises(RegisterInvalidResponse):
+        folkeregister.person(person.fnr)
+    assert token.forgotten == 2 and len(fake_registers.requests) == 2
+
+    fake_registers.answer_status(403)  # refused for another reason: the token is kept
+    with pytest.raises(RegisterInvalidResponse):
+        folkeregister.person(person.fnr)
+    assert token.forgotten == 2
 
 
 def test_errors_while_fetching_children_are_raised_not_swallowed(fake_registers, person):
@@ -251,12 +283,16 @@ def test_transport_error_does_not_carry_the_url_with_the_number(fake_registers, 
     assert person.fnr not in str(raised.value)
 
 
-def test_get_folkeregister_uses_http_client_from_settings(fake_registers, person, settings):
+def test_get_folkeregister_uses_http_client_from_settings(
+    fake_registers, person, settings, maskinporten_settings, organisation_key
+):
     settings.REGISTER_BACKEND = "http"
     settings.FOLKEREGISTER_URL = fake_registers.folkeregister_url
-    settings.FOLKEREGISTER_TOKEN = TOKEN
 
     folkeregister = get_folkeregister()
 
     assert isinstance(folkeregister, HttpFolkeregister)
     assert folkeregister.person(person.fnr) == person
+    (grant,) = maskinporten_settings.requests  # one token, for Folkeregisteret's scope
+    claims = jwt.decode(grant["assertion"], organisation_key).claims
+    assert claims["scope"] == settings.FOLKEREGISTER_SCOPE

@@ -231,6 +231,35 @@ def test_the_client_follows_the_current_settings(settings):
     assert second.client_kwargs["default_timeout"] == settings.OIDC_HTTP_TIMEOUT_SECONDS
 
 
+def test_private_key_jwt_puts_the_key_in_the_client(settings, organisation_key):
+    settings.OIDC_CLIENT_AUTH_METHOD = "private_key_jwt"
+    settings.OIDC_CLIENT_KID = "registered-kid"
+    settings.OIDC_CLIENT_KEY = organisation_key.as_pem(private=True).decode()
+    settings.OIDC_CLIENT_KEY_FILE = ""
+
+    client = idporten.client_get()
+
+    auth = client.client_kwargs["token_endpoint_auth_method"]
+    assert auth.name == "private_key_jwt" and auth.headers == {"kid": "registered-kid"}
+    assert client.client_secret.kid == "registered-kid" and client.client_secret.is_private
+
+
+def test_an_unusable_client_key_is_a_provider_error(settings):
+    settings.OIDC_CLIENT_AUTH_METHOD = "private_key_jwt"
+    settings.OIDC_CLIENT_KID = "k"
+    settings.OIDC_CLIENT_KEY, settings.OIDC_CLIENT_KEY_FILE = "", "/nonexistent/key.pem"
+
+    with pytest.raises(idporten.ProviderError, match="client_key_unusable"):
+        idporten.client_get()
+
+
+def test_an_unknown_client_auth_method_is_a_provider_error(settings):
+    settings.OIDC_CLIENT_AUTH_METHOD = "client_secret_post"
+
+    with pytest.raises(idporten.ProviderError, match="client_auth_method_unknown"):
+        idporten.client_get()
+
+
 def test_stale_metadata_is_read_again(settings, monkeypatch):
     first = idporten.client_get()
     made_at = time.monotonic()

@@ -7,7 +7,7 @@ import pytest
 
 from registers.interfaces import get_krr
 from registers.krr import HttpKrr
-from registers.tests.fake_servers import TOKEN
+from registers.tests.fake_servers import TOKEN, RevokedThenValid, StaticToken
 from registers.types import (
     ContactInfo,
     RegisterInvalidResponse,
@@ -18,7 +18,7 @@ from tests.factories import ContactInfoFactory, new_fnr
 
 
 def client(server, *, token=TOKEN, timeout=5.0) -> HttpKrr:
-    return HttpKrr(base_url=server.krr_url, token=token, timeout=timeout)
+    return HttpKrr(base_url=server.krr_url, access_token=StaticToken(token), timeout=timeout)
 
 
 @pytest.fixture
@@ -71,6 +71,16 @@ def test_unexpected_4xx_raises_invalid_response(fake_registers, fnr, status):
 def test_wrong_token_is_refused_and_raises_invalid_response(fake_registers, fnr):
     with pytest.raises(RegisterInvalidResponse):
         client(fake_registers, token="wrong").contact_info(fnr)
+
+
+def test_a_refused_token_is_replaced_and_the_request_made_once_more(fake_registers, fnr):
+    token = RevokedThenValid()
+    krr = HttpKrr(base_url=fake_registers.krr_url, access_token=token, timeout=5)
+
+    assert krr.contact_info(fnr).email == "kari@example.no"
+    assert token.forgotten == 1
+    bodies = [r["body"] for r in fake_registers.requests]
+    assert len(bodies) == 2 and bodies[0] == bodies[1]  # the same request, once more
 
 
 # --- what KRR answers ---
@@ -174,10 +184,11 @@ def test_errors_and_logs_do_not_name_the_number(fake_registers, fnr, caplog):
     assert fnr not in caplog.text + str(raised.value)
 
 
-def test_get_krr_uses_http_client_from_settings(fake_registers, fnr, settings):
+def test_get_krr_uses_http_client_from_settings(
+    fake_registers, fnr, settings, maskinporten_settings
+):
     settings.REGISTER_BACKEND = "http"
     settings.KRR_URL = fake_registers.krr_url
-    settings.KRR_TOKEN = TOKEN
 
     krr = get_krr()
 

@@ -480,3 +480,26 @@ def test_activity_within_the_timeout_keeps_the_session(citizen_client):
         assert _logged_in(client)
     with freeze_time(start + datetime.timedelta(minutes=75)):
         assert not _logged_in(client)
+
+
+# --- private_key_jwt: the token request signed with the organisation's key ---------------------
+
+
+def test_full_login_with_private_key_jwt(browser, settings, organisation_key, caplog):
+    from testidp.models import UsedAssertion
+
+    settings.OIDC_CLIENT_AUTH_METHOD = "private_key_jwt"
+    settings.OIDC_CLIENT_KID = organisation_key.kid
+    settings.OIDC_CLIENT_KEY = organisation_key.as_pem(private=True).decode()
+    settings.OIDC_CLIENT_KEY_FILE = ""
+    settings.OIDC_CLIENT_SECRET = "not-the-secret"  # refused anyway: the client uses its key
+    idporten.client_cache_clear()
+    fnr = new_fnr()
+
+    response = browser.login(fnr, NEXT)
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == NEXT
+    assert browser.session_pid() == fnr
+    assert UsedAssertion.objects.count() == 1  # the client assertion, verified and spent
+    assert fnr not in caplog.text

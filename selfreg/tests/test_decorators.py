@@ -111,12 +111,13 @@ def test_the_503_page_logs_no_fnr(citizen_client, parent, monkeypatch, caplog):
 
 
 @pytest.fixture
-def http_registers(settings, parent):
+def http_registers(settings, parent, maskinporten_settings):
     """Folkeregisteret and KRR as two fake HTTP services (registers/tests/fake_servers.py) that
-    know `parent`; the portal uses the HTTP clients, with a one-second timeout."""
+    know `parent`; the portal uses the HTTP clients, with a one-second timeout, and gets its
+    tokens from a fake Maskinporten."""
     from registers.interfaces import get_folkeregister, get_krr
     from registers.synthetic import SyntheticFolkeregister, SyntheticKrr
-    from registers.tests.fake_servers import TOKEN, FakeRegisterServer
+    from registers.tests.fake_servers import FakeRegisterServer
 
     folkeregister, krr = FakeRegisterServer().start(), FakeRegisterServer().start()
     folkeregister.add_person(SyntheticFolkeregister().person(parent.fnr))
@@ -124,7 +125,6 @@ def http_registers(settings, parent):
     settings.REGISTER_BACKEND = "http"
     settings.FOLKEREGISTER_URL = folkeregister.folkeregister_url
     settings.KRR_URL = krr.krr_url
-    settings.FOLKEREGISTER_TOKEN = settings.KRR_TOKEN = TOKEN
     settings.REGISTER_TIMEOUT_SECONDS = 1
     assert get_folkeregister().person(parent.fnr) is not None
     assert get_krr().contact_info(parent.fnr) is not None
@@ -157,6 +157,30 @@ def test_r4_folkeregister_times_out_or_answers_500(
     assert_unavailable(response)
     error = "RegisterTimeout" if failure == "timeout" else "RegisterUnavailable"
     _assert_logged_without_fnr(caplog, parent, "Folkeregisteret", error)
+    assert not Index.objects.exists() and not Person.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("answer", "error"),
+    [
+        ((400, b'{"error": "invalid_client"}'), "MaskinportenRefused"),
+        ((503, b"{}"), "MaskinportenUnavailable"),
+        ((200, b'{"token_type": "Bearer"}'), "MaskinportenInvalidResponse"),
+    ],
+)
+def test_r4_no_maskinporten_token_is_a_clear_503(
+    citizen_client, parent, http_registers, maskinporten_settings, caplog, answer, error
+):
+    from registers import maskinporten
+
+    maskinporten.client_cache_clear()  # the fixture's tokens are gone: a new fetch is needed
+    maskinporten_settings.answer = answer
+    folkeregister, _ = http_registers
+    before = len(folkeregister.requests)
+
+    assert_unavailable(citizen_client(parent.fnr).get(who_url()))
+    _assert_logged_without_fnr(caplog, parent, "Maskinporten", error)
+    assert len(folkeregister.requests) == before  # no register call without a token
     assert not Index.objects.exists() and not Person.objects.exists()
 
 

@@ -36,6 +36,8 @@ PUBLIC = {
     "testidp:authorize": "test IdP login page (O-5)",
     "testidp:token": "test IdP token endpoint: client authentication inside",
     "testidp:end_session": "test IdP end-session endpoint",
+    "testidp:maskinporten_discovery": "test IdP's Maskinporten metadata (public, as Digdir's)",
+    "testidp:maskinporten_token": "test IdP's Maskinporten token endpoint: the signed grant inside",
     "api-v1:openapi-json": "OpenAPI document of the integration API (no data)",
     "api-v1:api-root": "django-ninja's root: answers 404 (the docs page is off)",
 }

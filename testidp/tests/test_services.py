@@ -27,6 +27,7 @@ from testidp.services import (
 from tests.factories import new_fnr
 
 ORIGIN = "http://testserver/"
+ISSUER = "http://testserver/testidp"
 REDIRECT = "http://testserver/innlogget/callback/"
 VERIFIER = secrets.token_urlsafe(48)
 
@@ -192,12 +193,12 @@ def client_config(settings):
 def test_client_secret_basic(client_config):
     # RFC 6749 2.3.1: id and secret are form-urlencoded before Basic encoding.
     header = _basic("smittesporing-dev", "s3cret%3Awith%25colon")
-    assert client_authenticate(authorization=header, form={}) == "smittesporing-dev"
+    assert client_authenticate(authorization=header, form={}, issuer=ISSUER) == "smittesporing-dev"
 
 
 def test_client_secret_post(client_config):
     form = {"client_id": "smittesporing-dev", "client_secret": "s3cret:with%colon"}
-    assert client_authenticate(authorization="", form=form) == "smittesporing-dev"
+    assert client_authenticate(authorization="", form=form, issuer=ISSUER) == "smittesporing-dev"
 
 
 @pytest.mark.parametrize(
@@ -214,7 +215,7 @@ def test_client_secret_post(client_config):
 )
 def test_wrong_client_credentials_are_refused(client_config, authorization, form):
     with pytest.raises(OidcError) as refused:
-        client_authenticate(authorization=authorization, form=form)
+        client_authenticate(authorization=authorization, form=form, issuer=ISSUER)
     assert refused.value.error == "invalid_client"
     assert refused.value.status == 401
 
@@ -224,6 +225,7 @@ def test_two_authentication_methods_at_once_are_refused(client_config):
         client_authenticate(
             authorization=_basic("smittesporing-dev", "s3cret%3Awith%25colon"),
             form={"client_secret": "s3cret:with%colon"},
+            issuer=ISSUER,
         )
     assert refused.value.error == "invalid_request"
 
