@@ -24,7 +24,7 @@ from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.i18n import requested_language
+from core.i18n import is_language_switch, requested_language
 from testidp.forms import LoginForm
 from testidp.keys import SIGNING_ALG, public_jwks
 from testidp.services import (
@@ -159,7 +159,7 @@ def _authorize(request: HttpRequest, params: Mapping[str, str]) -> HttpResponse:
         )
     if request.method == "GET":
         return _login_page(request, authorize_request, LoginForm())
-    if "_language_switch" in request.POST:
+    if is_language_switch(request):
         # The same page in the language chosen (?lang=), what was typed kept, nothing checked.
         typed = {"fnr": request.POST.get("fnr", "")[:100]}
         return _login_page(request, authorize_request, LoginForm(initial=typed))
