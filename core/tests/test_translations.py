@@ -10,15 +10,13 @@ translation, or marked but left untranslated, stays bokmål and is found here.
 
 import html
 import re
-from pathlib import Path
 
 import polib
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 
-from core.management.commands.translations import TRANSLATED
+from core.management.commands.translations import TRANSLATED, catalogue_problems
 from municipalities.models import Municipality
 from selfreg.tests.portal import FORM, RECEIPT, radio_values, selfreg_on, valid_form, who_url
 from tests.factories import (
@@ -32,8 +30,6 @@ from tests.factories import (
     years_ago,
 )
 from tracing.models import Note
-
-LOCALE = Path(settings.LOCALE_PATHS[0])
 
 # Bokmål words that the other language never writes. For nynorsk they are the bokmål forms whose
 # nynorsk differs («ikke» / «ikkje», «hvem» / «kven», «velg» / «vel» …); for English any common
@@ -137,23 +133,36 @@ def test_the_catalogues_are_complete_and_up_to_date():
     call_command("translations")
 
 
-@pytest.mark.parametrize("code", TRANSLATED)
-def test_translations_keep_the_placeholders_of_the_source(code):
-    placeholder = re.compile(r"%\(\w+\)[sdr]|\{\w*\}|<[^>]+>|\\x00")
-    catalogue = polib.pofile(str(LOCALE / code / "LC_MESSAGES" / "django.po"))
-    wrong = []
-    for entry in catalogue.translated_entries():
-        if entry.msgid_plural:
-            pairs = [(entry.msgid_plural, text) for text in entry.msgstr_plural.values()]
-        else:
-            pairs = [(entry.msgid, entry.msgstr)]
-        for source, text in pairs:
-            if set(placeholder.findall(text)) - set(placeholder.findall(source)) or (
-                not entry.msgid_plural
-                and sorted(placeholder.findall(text)) != sorted(placeholder.findall(source))
-            ):
-                wrong.append((entry.msgid, text))
-    assert not wrong
+def test_the_check_finds_untranslated_fuzzy_and_changed_placeholders(tmp_path):
+    catalogue = polib.POFile()
+    catalogue.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    entries = [
+        ("Velg kommune", "Choose municipality", []),  # fine
+        ("Side %(number)s", "Page %(number)s", []),  # fine
+        ("Neste", "", []),  # untranslated
+        ("Avbryt", "Cancel", ["fuzzy"]),  # fuzzy
+        ("Kommune: %(name)s", "Municipality: %(navn)s", []),  # placeholder renamed
+        ("Registrert %(at)s", "Registered", []),  # placeholder lost
+        ("Les <strong>dette</strong>", "Read <b>this</b>", []),  # HTML changed
+    ]
+    for msgid, msgstr, flags in entries:
+        catalogue.append(polib.POEntry(msgid=msgid, msgstr=msgstr, flags=flags))
+    catalogue.append(
+        polib.POEntry(
+            msgid="Vent ett minutt.",
+            msgid_plural="Vent %(minutes)s minutter.",
+            msgstr_plural={0: "Wait one minute.", 1: "Wait %(minutes)s minutes."},
+        )
+    )  # fine: the singular may leave the number out
+    path = tmp_path / "django.po"
+    catalogue.save(str(path))
+    problems = catalogue_problems(path, "en")
+    found = sorted(re.search(r"\((?:en)\): '(.*)'$", p).group(1) for p in problems)
+    kinds = sorted(p.split(": ")[1].split(" (")[0] for p in problems)
+    assert found == sorted(
+        ["Neste", "Avbryt", "Kommune: %(name)s", "Registrert %(at)s", "Les <strong>dette</strong>"]
+    )
+    assert kinds == sorted(["untranslated", "fuzzy"] + ["placeholders differ from the source"] * 3)
 
 
 def test_the_telltale_words_find_bokmal():
@@ -342,3 +351,26 @@ def test_the_check_sees_the_bokmal_of_the_back_office(staff_client):
     for name, body in pages.items():
         assert _bokmal_words(body, "en", data), name
         assert _bokmal_words(body, "nn", data), name
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_the_test_identity_providers_pages_show_no_bokmal(client, settings, code):
+    from django.urls import reverse
+
+    from testidp.tests.browser import post_form
+    from testidp.tests.test_views import authorize_params
+
+    settings.OIDC_CLIENT_ID = "smittesporing-dev"
+    url = reverse("testidp:authorize")
+    pages = {}
+    login = client.get(url, authorize_params(ui_locales=code)).content.decode()
+    pages["login"] = login
+    _, fields = post_form(login)
+    pages["invalid fnr"] = client.post(url, fields | {"fnr": "123"}).content.decode()
+    refused = client.get(url, authorize_params(ui_locales=code, code_challenge_method="plain"))
+    pages["refused request"] = refused.content.decode()
+    client.get(f"/?lang={code}")
+    pages["logged out"] = client.get(reverse("testidp:end_session")).content.decode()
+    # The refusal's technical detail (OAuth's error code and description) is English by design.
+    _check(pages, code, _data("code_challenge_method must be S256"))
