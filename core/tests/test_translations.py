@@ -26,6 +26,7 @@ from tests.factories import (
     PersonFactory,
     SyntheticKrrEntryFactory,
     SyntheticPersonFactory,
+    new_fnr,
     synthetic_child_of,
     years_ago,
 )
@@ -279,6 +280,11 @@ def test_error_pages_show_no_bokmal(settings, citizen_client, staff_client, code
     response = logged_in.get(who_url())
     assert response.status_code == 500
     pages["500"] = response.content.decode()
+
+    unknown = citizen_client(new_fnr())  # not in Folkeregisteret
+    unknown.get(f"/?lang={code}")
+    pages["not in Folkeregisteret"] = unknown.get(who_url()).content.decode()
+    assert "Folkeregisteret" in pages["not in Folkeregisteret"]
 
     tracer = staff_client(tracer_in=["0301"])
     tracer.get(f"/?lang={code}")
