@@ -44,7 +44,7 @@ TELLTALES = {
         "selvregistrering", "selvregistrert", "selvregistrerte", "nærkontakter", "indekser",
         "siden", "vet", "personer", "hovedmeny", "oppføringer", "endringer", "kolonner",
         "nøkler", "lenken", "dager", "minutter", "mislykkede", "endret", "opprettet",
-        "avsluttet", "gjenåpne", "hjemmesiden",
+        "avsluttet", "gjenåpne", "hjemmesiden", "brukernavn",
     ],
     "en": [
         "ikke", "ikkje", "velg", "vel", "neste", "send inn", "kommune", "kommunen", "logg",
@@ -336,6 +336,10 @@ def _back_office_pages(staff_client, code: str) -> dict[str, str]:
     export = client.get("/smittesporing/arbeidsliste/i-dag/eksport/")
     header = b"".join(export.streaming_content).decode("utf-8-sig").splitlines()[0]
     pages["CSV header"] = f'<html lang="{code}"><p>{header.replace(";", " ; ")}</p></html>'
+    log = client.post("/smittesporing/tilgangslogg/eksport/", {"fnr": index.fnr})
+    rows = b"".join(log.streaming_content).decode("utf-8-sig")
+    assert len(rows.splitlines()) > 1  # the header and the entries written above
+    pages["access log CSV"] = f'<html lang="{code}"><p>{rows.replace(";", " ; ")}</p></html>'
     return pages
 
 
