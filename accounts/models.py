@@ -7,13 +7,14 @@ Staff are plain Django users. What they may do comes only from `StaffRole` rows;
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Municipality
 
 
 class Role(models.TextChoices):
-    TRACER = "tracer", "Smittesporer"
-    ADMIN = "admin", "Administrator"
+    TRACER = "tracer", _("Smittesporer")
+    ADMIN = "admin", _("Administrator")
 
 
 class StaffRole(models.Model):
@@ -64,24 +65,24 @@ class LoginLockout(models.Model):
 class AccessAction(models.TextChoices):
     """What a staff member did with a person's data (B-4)."""
 
-    VIEW = "view", "Vist"
-    LIST = "list", "Vist i arbeidsliste"
-    EXPORT = "export", "Eksportert til CSV"
-    NOTE_ADD = "note_add", "Notat skrevet"
-    CONTACT_ADD = "contact_add", "Nærkontakt registrert"
-    CLOSE = "close", "Indeks avsluttet"
-    REOPEN = "reopen", "Indeks gjenåpnet"
-    FOLLOW_UP = "follow_up", "Oppfølgingsdato endret"
-    REGISTER = "register", "Indeks registrert"
-    LOG_SEARCH = "log_search", "Tilgangslogg vist"
-    LOG_EXPORT = "log_export", "Tilgangslogg eksportert"
+    VIEW = "view", _("Vist")
+    LIST = "list", _("Vist i arbeidsliste")
+    EXPORT = "export", _("Eksportert til CSV")
+    NOTE_ADD = "note_add", _("Notat skrevet")
+    CONTACT_ADD = "contact_add", _("Nærkontakt registrert")
+    CLOSE = "close", _("Indeks avsluttet")
+    REOPEN = "reopen", _("Indeks gjenåpnet")
+    FOLLOW_UP = "follow_up", _("Oppfølgingsdato endret")
+    REGISTER = "register", _("Indeks registrert")
+    LOG_SEARCH = "log_search", _("Tilgangslogg vist")
+    LOG_EXPORT = "log_export", _("Tilgangslogg eksportert")
 
 
 class ObjectType(models.TextChoices):
-    INDEX = "index", "Indeks"
-    PERSON = "person", "Person"
-    CLOSE_CONTACT = "close_contact", "Nærkontakt"
-    ACCESS_LOG = "access_log", "Tilgangslogg"
+    INDEX = "index", _("Indeks")
+    PERSON = "person", _("Person")
+    CLOSE_CONTACT = "close_contact", _("Nærkontakt")
+    ACCESS_LOG = "access_log", _("Tilgangslogg")
 
 
 class AppendOnlyError(Exception):

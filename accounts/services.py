@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import connections, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import (
     AccessLogEntry,
@@ -47,7 +48,7 @@ class StaffResult:
 
 def _municipality_numbers_checked(numbers: Sequence[str]) -> list[str]:
     if not numbers:
-        raise AccountsError("Oppgi minst én kommune (--municipality NNNN).")
+        raise AccountsError(gettext("Oppgi minst én kommune (--municipality NNNN)."))
     checked = []
     for number in numbers:
         lookup = municipality_lookup_number(number=number)
@@ -56,11 +57,14 @@ def _municipality_numbers_checked(numbers: Sequence[str]) -> list[str]:
         elif lookup.single_successor is not None:
             successor = lookup.single_successor
             raise AccountsError(
-                f"Kommunenummer {number} er ikke i bruk fra 2024. "
-                f"Bruk {successor.number} ({successor.name})."
+                gettext(
+                    "Kommunenummer %(number)s er ikke i bruk fra 2024. "
+                    "Bruk %(successor)s (%(name)s)."
+                )
+                % {"number": number, "successor": successor.number, "name": successor.name}
             )
         else:
-            raise AccountsError(f"Ukjent kommunenummer: {number!r}")
+            raise AccountsError(gettext("Ukjent kommunenummer: %(number)r") % {"number": number})
     return list(dict.fromkeys(checked))
 
 
@@ -80,23 +84,30 @@ def staff_create_or_extend(
     """
     username = (username or "").strip()
     if not username:
-        raise AccountsError("Brukernavn mangler.")
+        raise AccountsError(gettext("Brukernavn mangler."))
     if role not in Role.values:
-        raise AccountsError(f"Ukjent rolle: {role!r}. Bruk {' eller '.join(Role.values)}.")
+        raise AccountsError(
+            gettext("Ukjent rolle: %(role)r. Bruk %(roles)s.")
+            % {"role": role, "roles": " | ".join(Role.values)}
+        )
     numbers = _municipality_numbers_checked(municipality_numbers)
     if ApiToken.objects.filter(service_user__username=username).exists():
         # An API token's service user must never get a password or more roles.
-        raise AccountsError(f"{username} er en tjenestebruker for en API-nøkkel.")
+        raise AccountsError(
+            gettext("%(username)s er en tjenestebruker for en API-nøkkel.") % {"username": username}
+        )
     user_model = get_user_model()
     user = user_model.objects.select_for_update().filter(username=username).first()
     created = user is None
     if created and not password:
-        raise AccountsError("En ny bruker trenger et passord (--password).")
+        raise AccountsError(gettext("En ny bruker trenger et passord (--password)."))
     if password:
         try:
             validate_password(password, user=user or user_model(username=username))
         except ValidationError as exc:
-            raise AccountsError("Passordet er for svakt: " + " ".join(exc.messages)) from exc
+            raise AccountsError(
+                gettext("Passordet er for svakt: %(reasons)s") % {"reasons": " ".join(exc.messages)}
+            ) from exc
     if created:
         user = user_model(username=username, is_staff=False, is_superuser=False)
     if password:
@@ -271,12 +282,14 @@ def api_token_create(
     """
     label = " ".join((label or "").split())
     if not label:
-        raise AccountsError("Gi API-nøkkelen et navn, f.eks. navnet på fagsystemet.")
+        raise AccountsError(gettext("Gi API-nøkkelen et navn, f.eks. navnet på fagsystemet."))
     if len(label) > ApiToken._meta.get_field("label").max_length:
-        raise AccountsError("Navnet er for langt (høyst 100 tegn).")
+        raise AccountsError(gettext("Navnet er for langt (høyst 100 tegn)."))
     lookup = municipality_lookup_number(number=municipality_number)
     if not lookup.is_current:
-        raise AccountsError(f"Ukjent kommunenummer: {municipality_number!r}")
+        raise AccountsError(
+            gettext("Ukjent kommunenummer: %(number)r") % {"number": municipality_number}
+        )
     secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
     user_model = get_user_model()
     service_user = user_model(
@@ -313,7 +326,7 @@ def api_token_revoke(
         .first()
     )
     if token is None:
-        raise AccountsError("Fant ingen slik API-nøkkel for kommunen.")
+        raise AccountsError(gettext("Fant ingen slik API-nøkkel for kommunen."))
     if token.revoked_at is not None:
         return token
     token.revoked_at = timezone.now()

@@ -23,6 +23,7 @@ from accounts.selectors import api_token_list, user_municipalities
 from accounts.services import AccountsError, api_token_create, api_token_revoke
 from administration.access import municipality_get_for_admin
 from administration.forms import ApiTokenForm, SelfregSwitchForm
+from core.i18n import LANGUAGE_PARAMETER
 from municipalities.models import Municipality
 from municipalities.selectors import municipality_status_changes
 from municipalities.services import MunicipalityError, municipality_set_status
@@ -37,13 +38,24 @@ SOURCES = {
 }
 
 
-def publish_link(request: HttpRequest, number: str) -> str:
-    """A-3: the link the municipality publishes on its home page, with its number filled in.
+def publish_link(request: HttpRequest, number: str, *, language: str = "") -> str:
+    """A-3: the link the municipality publishes on its home page, with its number filled in;
+    with `language`, the link that opens the page in that language (core.i18n, `?lang=`).
 
     SITE_URL is the public address; without it, the address this page was asked for.
     """
     base = settings.SITE_URL or request.build_absolute_uri("/").rstrip("/")
-    return f"{base}{reverse('selfreg:start')}?{urlencode({'kommunenummer': number})}"
+    query = {"kommunenummer": number} | ({LANGUAGE_PARAMETER: language} if language else {})
+    return f"{base}{reverse('selfreg:start')}?{urlencode(query)}"
+
+
+def publish_links_by_language(request: HttpRequest, number: str) -> list[tuple[str, str, str]]:
+    """(code, name, link) for each language besides the source language (bokmål)."""
+    return [
+        (code, name, publish_link(request, number, language=code))
+        for code, name in settings.LANGUAGES
+        if code != settings.LANGUAGE_CODE
+    ]
 
 
 def _render(
@@ -65,6 +77,7 @@ def _render(
             "nav": "forvaltning",
             "municipality": municipality,
             "publish_link": publish_link(request, municipality.number),
+            "publish_links_by_language": publish_links_by_language(request, municipality.number),
             "changes": changes,
             "tokens": list(api_token_list(municipality_number=municipality.number)),
             "token_form": token_form or ApiTokenForm(),

@@ -7,6 +7,7 @@ service, so the duplicate rules are those of the portal and the tracers (section
 """
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Path, Query, Router, Status
 
 from accounts.models import AccessAction
@@ -89,9 +90,9 @@ def index_create_view(request: HttpRequest, payload: IndexCreateIn):
     )
     index_log_for_user(user=principal(request), index=result.index, action=AccessAction.REGISTER)
     message = (
-        "Registreringen var allerede mottatt."
+        gettext("Registreringen var allerede mottatt.")
         if result.repeated_submission
-        else f"Indeksen er registrert (regel {result.rule})."
+        else gettext("Indeksen er registrert (regel %(rule)s).") % {"rule": result.rule}
     )
     body = {
         "rule": result.rule,

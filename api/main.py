@@ -6,6 +6,7 @@ municipality (as for a missing id), 409 for what the tracing rules refuse, 422 f
 """
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
@@ -34,7 +35,7 @@ api.add_router("/close-contacts", close_contacts.router)
 @api.exception_handler(AuthenticationError)
 def _unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     response = api.create_response(
-        request, {"detail": "Mangler eller ugyldig API-nøkkel."}, status=401
+        request, {"detail": gettext("Mangler eller ugyldig API-nøkkel.")}, status=401
     )
     response["WWW-Authenticate"] = 'Bearer realm="smittesporing"'
     return response
@@ -43,7 +44,7 @@ def _unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     # The same words for another municipality's object and a missing one (B-1).
-    return api.create_response(request, {"detail": "Finnes ikke."}, status=404)
+    return api.create_response(request, {"detail": gettext("Finnes ikke.")}, status=404)
 
 
 @api.exception_handler(AlreadyRegistered)
@@ -51,10 +52,11 @@ def _already_registered(request: HttpRequest, exc: AlreadyRegistered) -> HttpRes
     return api.create_response(
         request,
         {
-            "detail": (
-                f"Personen er allerede registrert og under oppfølging (regel {exc.rule}). "
+            "detail": gettext(
+                "Personen er allerede registrert og under oppfølging (regel %(rule)s). "
                 "Ta kontakt med kommunen som følger opp."
-            ),
+            )
+            % {"rule": exc.rule},
             "code": "allerede_registrert",
             "rule": exc.rule,
         },

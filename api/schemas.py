@@ -11,6 +11,7 @@ import uuid
 from typing import Annotated
 
 from django.conf import settings
+from django.utils.translation import gettext
 from ninja import Schema
 from ninja.errors import ValidationError
 from pydantic import (
@@ -40,7 +41,7 @@ def _no_nul(value: str) -> str:
     """PostgreSQL text cannot hold a NUL character: refuse it here with 422, as Django's form
     fields do, instead of failing in the database with a 500 (found by S8)."""
     if "\x00" in value:
-        raise ValueError("Teksten kan ikke inneholde NUL-tegn (\\x00).")
+        raise ValueError(gettext("Teksten kan ikke inneholde NUL-tegn (\\x00)."))
     return value
 
 
@@ -263,5 +264,5 @@ class NoteIn(Schema):
     @classmethod
     def _not_blank(cls, value: str) -> str:
         if not value.strip():
-            raise ValueError("Notatet er tomt.")
+            raise ValueError(gettext("Notatet er tomt."))
         return value

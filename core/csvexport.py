@@ -48,7 +48,10 @@ def csv_lines(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterat
 def csv_response(
     *, filename: str, header: Sequence[str], rows: Iterable[Sequence[object]]
 ) -> StreamingHttpResponse:
-    """Stream rows as they are read (pass a queryset's `.iterator()`), never all in memory."""
+    """Stream rows as they are read (pass a queryset's `.iterator()`), never all in memory.
+
+    The header's (lazily translated) labels are made text here, in the request's language."""
+    header = [str(h) for h in header]
     response = StreamingHttpResponse(
         csv_lines(header, rows), content_type="text/csv; charset=utf-8"
     )

@@ -88,7 +88,8 @@ def _server_error_response(request: HttpRequest, exc: BaseException | None) -> H
     except Exception:  # the page itself failed: still answer, still with the reference
         logger.exception("error page failed reference=%s", reference)
         response = HttpResponseServerError(
-            f"Noe gikk galt. Referanse: {reference}", content_type="text/plain; charset=utf-8"
+            _("Noe gikk galt. Referanse: %(reference)s") % {"reference": reference},
+            content_type="text/plain; charset=utf-8",
         )
         response.status_code = status
     if unavailable:

@@ -14,6 +14,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
 LANGUAGE_PARAMETER = "lang"
+# The name of the language switch's buttons on a page with a form (templates/_language_switch.html):
+# such a POST re-shows the page in the new language with what was typed, and does nothing else.
+LANGUAGE_SWITCH_FIELD = "_language_switch"
 
 # Query parameters the language switch carries over to the same page in another language. Only
 # those an app has named: a query string may hold what must not be echoed into a page (a
@@ -28,6 +31,11 @@ def language_switch_keeps(*names: str) -> None:
 
 def kept_parameters() -> frozenset[str]:
     return frozenset(_KEPT_PARAMETERS)
+
+
+def is_language_switch(request: HttpRequest) -> bool:
+    """A POST sent by the language switch, not by the form's own button."""
+    return request.method == "POST" and LANGUAGE_SWITCH_FIELD in request.POST
 
 
 def requested_language(request: HttpRequest) -> str | None:

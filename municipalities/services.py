@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils.translation import gettext
 
 from municipalities.models import Municipality, MunicipalityStatusChange
 
@@ -26,13 +27,14 @@ def municipality_set_status(
     """
     municipality = Municipality.objects.select_for_update().filter(number=number).first()
     if municipality is None:
-        raise MunicipalityError(f"Ukjent kommunenummer: {number}")
+        raise MunicipalityError(gettext("Ukjent kommunenummer: %(number)s") % {"number": number})
     new_customer = municipality.is_customer if is_customer is None else is_customer
     new_selfreg = municipality.selfreg_enabled if selfreg_enabled is None else selfreg_enabled
     if not new_customer:
         if selfreg_enabled:
             raise MunicipalityError(
-                f"{municipality.name} er ikke kunde og kan ikke ta i bruk selvregistrering."
+                gettext("%(name)s er ikke kunde og kan ikke ta i bruk selvregistrering.")
+                % {"name": municipality.name}
             )
         new_selfreg = False
     if (new_customer, new_selfreg) == (municipality.is_customer, municipality.selfreg_enabled):

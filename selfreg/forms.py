@@ -158,10 +158,10 @@ class RegistrationForm(forms.Form):
             del self.fields["email"]
             self.fields["risk_group"].label = _("Er barnet i en risikogruppe?")
         self.fields["infection_place"].choices = [("", gettext("Velg …"))] + [
-            (value, gettext(label)) for value, label in InfectionPlace.choices
+            (value, str(label)) for value, label in InfectionPlace.choices
         ]
         self.fields["risk_group"].choices = [
-            (value, gettext(label)) for value, label in RiskGroup.choices
+            (value, str(label)) for value, label in RiskGroup.choices
         ]
         self.fields["test_date_from"].widget.attrs["required"] = True
         for name in ("test_date_from", "test_date_to", "symptom_onset_from", "symptom_onset_to"):

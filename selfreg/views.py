@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
+from core.forms import form_as_typed
+from core.i18n import is_language_switch
 from core.localtime import local_today
 from municipalities.models import Municipality
 from municipalities.selectors import (
@@ -125,7 +127,9 @@ def start(request: HttpRequest) -> HttpResponse:
     """C-2: "Velg kommune", preselected from ?kommunenummer= (A-3), explained if old (A-4)."""
     municipalities = municipality_choices()
     notice = ""
-    if request.method == "POST":
+    if is_language_switch(request):
+        form = form_as_typed(MunicipalityForm, request.POST, municipalities=municipalities)
+    elif request.method == "POST":
         form = MunicipalityForm(request.POST, municipalities=municipalities)
         if form.is_valid():
             return redirect(who_url(form.cleaned_data["kommunenummer"]))
@@ -133,7 +137,8 @@ def start(request: HttpRequest) -> HttpResponse:
         notice, preselect = number_notice(request.GET.get("kommunenummer", ""))
         initial = {"kommunenummer": preselect} if preselect else {}
         form = MunicipalityForm(initial=initial, municipalities=municipalities)
-    return render(request, "selfreg/start.html", {"form": form, "notice": notice})
+    context = {"form": form, "notice": notice, "language_switch_form": "selfreg-start"}
+    return render(request, "selfreg/start.html", context)
 
 
 @portal_page("GET", "POST")
@@ -151,9 +156,11 @@ def who(request: HttpRequest) -> HttpResponse:
     if parent is None:
         return render_not_in_register(request)
     subjects = subject_options(parent=parent, today=local_today())
-    data = request.POST if request.method == "POST" else None
-    form = WhoForm(data, subjects=subjects)
-    if form.is_valid():
+    if is_language_switch(request):
+        form = form_as_typed(WhoForm, request.POST, subjects=subjects)
+    else:
+        form = WhoForm(request.POST if request.method == "POST" else None, subjects=subjects)
+    if form.is_bound and form.is_valid():
         subject: Subject = next(s for s in subjects if s.choice == form.cleaned_data["hvem"])
         if index_active_or_self_registered_recently(fnr=subject.person.fnr, now=timezone.now()):
             return render_already_registered(
@@ -166,6 +173,7 @@ def who(request: HttpRequest) -> HttpResponse:
         "municipality": municipality,
         "action": who_url(municipality.number),
         "change_url": start_url(municipality.number),
+        "language_switch_form": "selfreg-who",
     }
     return render(request, "selfreg/who.html", context)
 

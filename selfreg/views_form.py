@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.forms import form_as_typed
+from core.i18n import is_language_switch
 from core.localtime import local_timestamp, local_today
 from core.ratelimit import by_citizen, by_client, rate_limited
 from municipalities.selectors import municipality_get
@@ -70,6 +72,9 @@ def registration_form(request: HttpRequest) -> HttpResponse:
             return render_already_registered(request, **already)
         initial = {"phone": prefill.phone, "email": prefill.email}
         form = RegistrationForm(initial=initial, is_child=is_child, today=today)
+    elif is_language_switch(request):
+        # The same step in the language chosen: nothing checked, nothing submitted, nothing lost.
+        form = form_as_typed(RegistrationForm, request.POST, is_child=is_child, today=today)
     else:
         form = RegistrationForm(request.POST, is_child=is_child, today=today)
         if form.is_valid():
@@ -107,5 +112,6 @@ def registration_form(request: HttpRequest) -> HttpResponse:
         "prefill": prefill,
         "municipality": municipality,
         "is_child": is_child,
+        "language_switch_form": "selfreg-form",
     }
     return render(request, "selfreg/form.html", context)

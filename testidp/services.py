@@ -67,6 +67,7 @@ class AuthorizeRequest:
     code_challenge: str
     scope: str
     acr_values: str
+    ui_locales: str = ""
 
     def hidden_fields(self) -> list[tuple[str, str]]:
         return [
@@ -79,6 +80,7 @@ class AuthorizeRequest:
             ("code_challenge_method", "S256"),
             ("scope", self.scope),
             ("acr_values", self.acr_values),
+            ("ui_locales", self.ui_locales),
         ]
 
 
@@ -153,6 +155,7 @@ def authorize_request_parse(params: Mapping[str, str], *, origin: str) -> Author
         code_challenge=param("code_challenge"),
         scope=scope,
         acr_values=acr_values,
+        ui_locales=param("ui_locales"),
     )
 
 

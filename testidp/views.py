@@ -5,8 +5,9 @@ Mounted at /testidp/ only when settings.TEST_IDP_ENABLED; every view also refuse
 test IdP is switched off or the site runs in production mode.
 """
 
+import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import wraps
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -20,9 +21,11 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.i18n import is_language_switch, requested_language
 from testidp import maskinporten
 from testidp.forms import LoginForm
 from testidp.keys import SIGNING_ALG, public_jwks
@@ -107,13 +110,34 @@ def jwks(request: HttpRequest) -> JsonResponse:
     return JsonResponse(public_jwks())
 
 
+def _requested_ui_locale(request: HttpRequest, params: Mapping[str, str]) -> str | None:
+    """The page's language from the authorization request's `ui_locales` (a space-separated
+    list of language tags, most wanted first), as ID-porten does; a language chosen on the page
+    itself (`?lang=`) wins. None: the site's usual choice (cookie, Accept-Language)."""
+    if requested_language(request):
+        return None
+    supported = dict(settings.LANGUAGES)
+    for tag in params.get("ui_locales", "").split():
+        code = tag.lower().split("-")[0]
+        if code in supported:
+            return code
+    return None
+
+
+def _in_language(code: str | None):
+    return translation.override(code) if code else contextlib.nullcontext()
+
+
 def _login_page(
     request: HttpRequest, authorize_request: AuthorizeRequest, form: LoginForm
 ) -> HttpResponse:
+    # The language shown travels with the form, so a re-shown page keeps it.
+    hidden = [(name, value) for name, value in authorize_request.hidden_fields()
+              if name != "ui_locales"] + [("ui_locales", translation.get_language())]  # fmt: skip
     return render(
         request,
         "testidp/login.html",
-        {"form": form, "hidden_fields": authorize_request.hidden_fields()},
+        {"form": form, "hidden_fields": hidden, "language_switch_form": "testidp-login"},
     )
 
 
@@ -121,6 +145,11 @@ def _login_page(
 @require_http_methods(["GET", "POST"])
 def authorize(request: HttpRequest) -> HttpResponse:
     params = request.GET if request.method == "GET" else request.POST
+    with _in_language(_requested_ui_locale(request, params)):
+        return _authorize(request, params)
+
+
+def _authorize(request: HttpRequest, params: Mapping[str, str]) -> HttpResponse:
     try:
         authorize_request = authorize_request_parse(params, origin=_origin(request))
     except OidcError as exc:
@@ -134,6 +163,10 @@ def authorize(request: HttpRequest) -> HttpResponse:
         )
     if request.method == "GET":
         return _login_page(request, authorize_request, LoginForm())
+    if is_language_switch(request):
+        # The same page in the language chosen (?lang=), what was typed kept, nothing checked.
+        typed = {"fnr": request.POST.get("fnr", "")[:100]}
+        return _login_page(request, authorize_request, LoginForm(initial=typed))
     if "cancel" in request.POST:
         return HttpResponseRedirect(
             _with_params(

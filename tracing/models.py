@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Municipality
 
@@ -38,34 +39,34 @@ class Person(models.Model):
 
 
 class InfectionPlace(models.TextChoices):
-    HOUSEHOLD = "household", "Husstand"
-    WORK = "work", "Arbeid"
-    SCHOOL = "school", "Skole eller barnehage"
-    LEISURE = "leisure", "Fritid"
-    ABROAD = "abroad", "Reise i utlandet"
-    UNKNOWN = "unknown", "Vet ikke"
-    OTHER = "other", "Annet"
+    HOUSEHOLD = "household", _("Husstand")
+    WORK = "work", _("Arbeid")
+    SCHOOL = "school", _("Skole eller barnehage")
+    LEISURE = "leisure", _("Fritid")
+    ABROAD = "abroad", _("Reise i utlandet")
+    UNKNOWN = "unknown", _("Vet ikke")
+    OTHER = "other", _("Annet")
 
 
 class RiskGroup(models.TextChoices):
-    YES = "yes", "Ja"
-    NO = "no", "Nei"
-    UNKNOWN = "unknown", "Vet ikke"
+    YES = "yes", _("Ja")
+    NO = "no", _("Nei")
+    UNKNOWN = "unknown", _("Vet ikke")
 
 
 class RegisteredByKind(models.TextChoices):
-    SELF = "self", "Innbygger selv"
-    GUARDIAN = "guardian", "Foresatt"
-    STAFF = "staff", "Smittesporer"
-    API = "api", "Integrasjon"
+    SELF = "self", _("Innbygger selv")
+    GUARDIAN = "guardian", _("Foresatt")
+    STAFF = "staff", _("Smittesporer")
+    API = "api", _("Integrasjon")
 
 
 class Index(models.Model):
     """One episode of a person being an index case ("indeks")."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Aktiv"
-        CLOSED = "closed", "Avsluttet"
+        ACTIVE = "active", _("Aktiv")
+        CLOSED = "closed", _("Avsluttet")
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="indexes")
     # Copied from the person so that the database itself holds D-3: one active index per number.
@@ -132,13 +133,13 @@ class CloseContact(models.Model):
     """A person record's role as close contact ("nærkontakt") of an index."""
 
     class Status(models.TextChoices):
-        NOT_CONTACTED = "not_contacted", "Ikke kontaktet"
-        CONTACTED = "contacted", "Kontaktet"
-        NOT_REACHED = "not_reached", "Ikke nådd"
+        NOT_CONTACTED = "not_contacted", _("Ikke kontaktet")
+        CONTACTED = "contacted", _("Kontaktet")
+        NOT_REACHED = "not_reached", _("Ikke nådd")
 
     class ReportedBy(models.TextChoices):
-        STAFF = "staff", "Smittesporer"
-        INDEX = "index", "Registrert av indeks"
+        STAFF = "staff", _("Smittesporer")
+        INDEX = "index", _("Registrert av indeks")
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="contact_roles")
     index = models.ForeignKey(Index, on_delete=models.PROTECT, related_name="close_contacts")

@@ -1,6 +1,13 @@
-"""The texts of the two self-registration notes (I-4)."""
+"""The texts of the two self-registration notes (I-4).
+
+The notes are data, not interface: tracers search for these exact bokmål texts, so they are
+written in bokmål whatever language the citizen used (the choice labels included).
+"""
 
 import datetime
+
+from django.conf import settings
+from django.utils import translation
 
 from core.localtime import local_timestamp
 from tracing.models import InfectionPlace, RiskGroup
@@ -25,6 +32,11 @@ def done_text(moment: datetime.datetime) -> str:
 
 def info_text(*, registration, moment: datetime.datetime, by_guardian: bool) -> str:
     """What was registered, and who registered it (I-4 item 2, I-5)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _info_text(registration=registration, moment=moment, by_guardian=by_guardian)
+
+
+def _info_text(*, registration, moment: datetime.datetime, by_guardian: bool) -> str:
     who = "vha selvregistrering av barn fra foresatt" if by_guardian else "vha selvregistrering"
     symptoms = (
         "Ingen symptomer"
@@ -32,7 +44,9 @@ def info_text(*, registration, moment: datetime.datetime, by_guardian: bool) -> 
         else _period(registration.symptom_onset_from, registration.symptom_onset_to)
     )
     place = (
-        InfectionPlace(registration.infection_place).label if registration.infection_place else ""
+        str(InfectionPlace(registration.infection_place).label)
+        if registration.infection_place
+        else ""
     )
     if registration.infection_place_description:
         place = f"{place}: {registration.infection_place_description}"

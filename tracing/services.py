@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.localtime import local_date
 from tracing import notes
@@ -34,7 +35,7 @@ class AlreadyRegistered(TracingError):
 
     def __init__(self, rule: str):
         self.rule = rule
-        super().__init__("Personen er allerede registrert. Ta kontakt med kommunen.")
+        super().__init__(gettext("Personen er allerede registrert. Ta kontakt med kommunen."))
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def _lock_person(fnr: str) -> None:
         PersonLock.objects.bulk_create([PersonLock(fnr=fnr)], ignore_conflicts=True)
         if list(PersonLock.objects.select_for_update().filter(fnr=fnr).values_list("pk")):
             return
-    raise TracingError("Registreringen kunne ikke låses. Prøv igjen.")
+    raise TracingError(gettext("Registreringen kunne ikke låses. Prøv igjen."))
 
 
 def _person_data(registration: PersonDetails) -> dict:
@@ -123,7 +124,7 @@ def index_register(
                 earlier = Index.objects.filter(submission_id=submission_id).first()
                 if earlier is not None:
                     if earlier.fnr != registration.fnr:
-                        raise TracingError("Skjemaet er allerede brukt.")
+                        raise TracingError(gettext("Skjemaet er allerede brukt."))
                     return RegistrationResult(
                         index=earlier, rule=earlier.duplicate_rule, repeated_submission=True
                     )
@@ -218,7 +219,7 @@ def close_contact_register(
     """
     now = now or timezone.now()
     if person.fnr == index.fnr:
-        raise TracingError("Indekspersonen kan ikke registreres som sin egen nærkontakt.")
+        raise TracingError(gettext("Indekspersonen kan ikke registreres som sin egen nærkontakt."))
     _lock_person(person.fnr)
     record = (
         Person.objects.select_for_update()
@@ -235,7 +236,9 @@ def close_contact_register(
             **_person_data(person),
         )
     if CloseContact.objects.filter(person=record, index=index).exists():
-        raise TracingError("Personen er allerede registrert som nærkontakt til denne indeksen.")
+        raise TracingError(
+            gettext("Personen er allerede registrert som nærkontakt til denne indeksen.")
+        )
     return CloseContact.objects.create(
         person=record,
         index=index,
@@ -250,7 +253,7 @@ def close_contact_register(
 def index_close(*, index: Index, now: datetime.datetime | None = None) -> Index:
     index = Index.objects.select_for_update().get(pk=index.pk)
     if index.status == Index.Status.CLOSED:
-        raise TracingError("Indeksen er allerede avsluttet.")
+        raise TracingError(gettext("Indeksen er allerede avsluttet."))
     index.status = Index.Status.CLOSED
     index.closed_at = now or timezone.now()
     index.save(update_fields=["status", "closed_at"])
@@ -264,7 +267,7 @@ def index_reopen(*, index: Index, now: datetime.datetime | None = None) -> Index
             _lock_person(index.fnr)
             index = Index.objects.select_for_update().get(pk=index.pk)
             if index.status == Index.Status.ACTIVE:
-                raise TracingError("Indeksen er allerede aktiv.")
+                raise TracingError(gettext("Indeksen er allerede aktiv."))
             if Index.objects.filter(fnr=index.fnr, status=Index.Status.ACTIVE).exists():
                 raise AlreadyRegistered("D-3")
             index.status = Index.Status.ACTIVE
@@ -287,7 +290,7 @@ def note_add(
 ) -> Note:
     """Notes are only ever added (B-3)."""
     if not text.strip():
-        raise TracingError("Notatet er tomt.")
+        raise TracingError(gettext("Notatet er tomt."))
     return Note.objects.create(
         index=index,
         title=title.strip() or "Notat",
@@ -306,10 +309,10 @@ def index_set_follow_up(
     (B-2)."""
     today = local_date(now or timezone.now())
     if follow_up_on < today:
-        raise TracingError("Neste oppfølging kan ikke være tilbake i tid.")
+        raise TracingError(gettext("Neste oppfølging kan ikke være tilbake i tid."))
     index = Index.objects.select_for_update().get(pk=index.pk)
     if index.status != Index.Status.ACTIVE:
-        raise TracingError("Bare en aktiv indeks kan få ny oppfølgingsdato.")
+        raise TracingError(gettext("Bare en aktiv indeks kan få ny oppfølgingsdato."))
     index.follow_up_on = follow_up_on
     index.save(update_fields=["follow_up_on"])
     return index

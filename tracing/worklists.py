@@ -9,6 +9,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.localtime import local_timestamp, start_of_day
@@ -50,10 +51,6 @@ def _period(start: datetime.date | None, end: datetime.date | None) -> str:
     return _date(start)
 
 
-# get_status_display() rebuilds the choices on every call; an export makes 50 000.
-_STATUS_LABELS = dict(Index.Status.choices)
-
-
 def _lookup(index: Index, path: str):
     value = index
     for name in path.split("__"):
@@ -82,7 +79,7 @@ def _plain(value) -> str:
 
 
 def _symptoms(none: bool, start: datetime.date | None, end: datetime.date | None) -> str:
-    return "Ingen symptomer" if none else _period(start, end)
+    return gettext("Ingen symptomer") if none else _period(start, end)
 
 
 def _registered_by(kind: str) -> str:
@@ -102,7 +99,13 @@ _COLUMN_LIST = [
         ("municipality__name",),
         _plain,
     ),
-    Column("status", _("Status"), ("status",), ("status",), _STATUS_LABELS.__getitem__),
+    Column(
+        "status",
+        _("Status"),
+        ("status",),
+        ("status",),
+        lambda status: str(Index.Status(status).label),
+    ),
     Column("opprettet", _("Opprettet"), ("opened_at",), ("opened_at",), _moment),
     Column("oppfolging", _("Oppfølging"), ("follow_up_on",), ("follow_up_on",), _date),
     Column(
@@ -125,7 +128,7 @@ _COLUMN_LIST = [
         _("Selvregistrert"),
         ("self_registered",),
         ("self_registered",),
-        lambda self_registered: "JA" if self_registered else "",
+        lambda self_registered: gettext("JA") if self_registered else "",
     ),
     Column(
         "registrert_av",

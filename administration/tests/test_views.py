@@ -137,6 +137,29 @@ def test_the_link_to_publish_opens_the_portal_with_the_municipality_chosen(
 
 
 @pytest.mark.parametrize(
+    ("code", "heading"), [("nn", "Vel kommune"), ("en", "Choose municipality")]
+)
+def test_the_nynorsk_and_english_links_open_the_portal_in_that_language(
+    staff_client, citizen_client, settings, code, heading
+):
+    """A-3 in nynorsk and English: beside the link, one per language (`&lang=`), and each
+    leads to the same choice of municipality, in that language."""
+    from urllib.parse import urlsplit
+
+    from tests.factories import new_fnr
+
+    settings.SITE_URL = "https://smittesporing.example.no"
+    html = staff_client(admin_in=["0301"]).get(PAGE).content.decode()
+    link = re.search(rf'<code id="publish-link-{code}">([^<]+)</code>', html).group(1)
+    assert link.endswith(f"?kommunenummer=0301&amp;lang={code}")
+    parts = urlsplit(link.replace("&amp;", "&"))
+    page = citizen_client(new_fnr()).get(f"{parts.path}?{parts.query}").content.decode()
+    assert f'<html lang="{code}"' in page
+    assert heading in page
+    assert '<option value="0301" selected>' in page
+
+
+@pytest.mark.parametrize(
     ("method", "path", "data"),
     [
         ("get", "/forvaltning/4601/", None),

@@ -63,3 +63,21 @@ def test_the_switch_replaces_an_earlier_choice():
 def test_ui_locales_is_the_language_shown(code):
     with translation.override(code):
         assert ui_locales() == code
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("accept_language", "code"),
+    [("nn-NO,nn;q=0.9,en;q=0.5", "nn"), ("en-GB,en;q=0.9", "en"), ("nb-NO,nb;q=0.9", "nb"),
+     ("no", "nb"), ("sv-SE,sv;q=0.9", "nb"), ("", "nb")],
+)  # fmt: skip
+def test_a_first_visit_follows_accept_language(client, accept_language, code):
+    headers = {"Accept-Language": accept_language} if accept_language else {}
+    body = client.get("/", headers=headers).content.decode()
+    assert f'<html lang="{code}"' in body
+
+
+@pytest.mark.django_db
+def test_lang_wins_over_accept_language(client):
+    body = client.get("/?lang=nn", headers={"Accept-Language": "en"}).content.decode()
+    assert '<html lang="nn"' in body

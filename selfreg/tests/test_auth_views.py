@@ -100,6 +100,18 @@ def test_full_login_lands_on_next_with_the_pid_in_a_new_session(browser, caplog)
     assert fnr not in caplog.text
 
 
+@pytest.mark.parametrize("code", ["nn", "en"])
+def test_the_language_is_sent_as_ui_locales_and_kept_across_the_round_trip(browser, code):
+    browser.get(f"/?lang={code}")
+    authorization_url = browser.start(NEXT)
+    assert query_of(authorization_url)["ui_locales"] == code
+    login_page = browser.get(authorization_url)
+    assert f'<html lang="{code}"' in login_page.text
+    response = browser.get(browser.submit_fnr(authorization_url, new_fnr()))
+    assert response.headers["Location"] == NEXT
+    assert f'<html lang="{code}"' in browser.get(NEXT).text
+
+
 def test_login_when_already_logged_in_goes_straight_to_next(browser):
     browser.login(new_fnr(), NEXT)
     response = browser.get("/innlogget/logg-inn/", params={"next": "/innlogget/annet"})

@@ -85,6 +85,35 @@ def test_c8_i4_i5_self_registration(citizen_client, parent):
 
 
 @freeze_time("2021-12-21 09:52:00")
+@pytest.mark.parametrize("code", ["nn", "en"])
+def test_i4_notes_are_bokmal_whatever_the_language_shown(citizen_client, parent, code):
+    """I-4: the notes are data that tracers search for, so a registration made in nynorsk or
+    English writes the same bokmål texts, the choice labels included."""
+    client = citizen_client(parent.fnr)
+    client.get(f"/?lang={code}")
+    choose(client, who={"nn": "Meg sjølv", "en": "Myself"}[code])
+    response = client.post(
+        FORM,
+        valid_form(
+            infection_place="other",
+            infection_place_description="På bussen",
+            risk_group="unknown",
+            symptom_onset_from="",
+            no_symptoms="on",
+        ),
+    )
+    assert response.url == RECEIPT
+    assert f'<html lang="{code}"' in client.get(RECEIPT).content.decode()
+    titles = {note.title: note.text for note in Note.objects.all()}
+    assert titles["Utført selvregistrering"] == "Utført selvregistrering 21.12.2021 10:52"
+    info = titles["Informasjon registrert i selvregistreringsskjema"].splitlines()
+    assert info[0] == "Informasjon oppdatert vha selvregistrering den 21.12.2021 10:52"
+    assert "Symptomstart: Ingen symptomer" in info
+    assert "Hvor ble du smittet: Annet: På bussen" in info
+    assert "Risikogruppe: Vet ikke" in info
+
+
+@freeze_time("2021-12-21 09:52:00")
 def test_c8_i4_child_registration_by_guardian(citizen_client, parent):
     child = synthetic_child_of(parent, birth_date=datetime.date(2015, 3, 1), first_name="Ola")
     client = citizen_client(parent.fnr)

@@ -179,6 +179,60 @@ def test_cancel_redirects_back_with_access_denied(client):
     assert query_of(response["Location"]) == {"error": "access_denied", "state": "st4te"}
 
 
+# --- the login page's language (ui_locales, as ID-porten) -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("ui_locales", "code", "button"),
+    [("nn", "nn", "Logg inn"), ("en", "en", "Log in"), ("se nn-NO en", "nn", "Logg inn"),
+     ("sv", "nb", "Logg inn"), ("", "nb", "Logg inn")],
+)  # fmt: skip
+def test_the_login_page_is_in_the_language_of_ui_locales(client, ui_locales, code, button):
+    response = client.get(reverse("testidp:authorize"), authorize_params(ui_locales=ui_locales))
+    html = response.content.decode()
+    assert f'<html lang="{code}"' in html
+    assert f">{button}</button>" in html
+    service = {"nb": "(ikke ID-porten)", "nn": "(ikkje ID-porten)", "en": "(not ID-porten)"}
+    assert service[code] in html
+    # The page's language travels with the form.
+    assert post_form(html)[1]["ui_locales"] == code
+
+
+def test_an_invalid_fnr_is_shown_in_the_language_of_ui_locales(client):
+    page = client.get(reverse("testidp:authorize"), authorize_params(ui_locales="en"))
+    _, fields = post_form(page.content.decode())
+    response = client.post(reverse("testidp:authorize"), fields | {"fnr": "12345678901"})
+    html = response.content.decode()
+    assert '<html lang="en"' in html
+    assert "The national identity number is not valid" in html
+
+
+def test_a_bad_request_is_explained_in_the_language_of_ui_locales(client):
+    response = client.get(
+        reverse("testidp:authorize"), authorize_params(ui_locales="nn", code_challenge_method="x")
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert '<html lang="nn"' in html and "Feil i innloggingsførespurnaden" in html
+
+
+def test_the_language_switch_keeps_what_was_typed_and_checks_nothing(client):
+    page = client.get(reverse("testidp:authorize"), authorize_params(ui_locales="nb"))
+    html = page.content.decode()
+    assert 'form="testidp-login"' in html and 'name="_language_switch"' in html
+    _, fields = post_form(html)
+    response = client.post(
+        reverse("testidp:authorize") + "?lang=en",
+        fields | {"fnr": "1234", "_language_switch": "en"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="en"' in html
+    assert 'value="1234"' in html and 'aria-invalid="true"' not in html
+    assert post_form(html)[1]["ui_locales"] == "en"
+    assert not AuthorizationCode.objects.exists()
+
+
 # --- token --------------------------------------------------------------------------------------
 
 

@@ -116,3 +116,23 @@ def test_dates_in_the_future_are_refused(staff_client):
     response = client.post(URL, _data(person.fnr, test_date_from=future))
     assert response.status_code == 400
     assert 'id="id_test_date_from_error"' in response.content.decode()
+
+
+@pytest.mark.parametrize("code", ["nn", "en"])
+def test_the_language_switch_keeps_the_typed_form_and_registers_nothing(staff_client, code):
+    client = staff_client(tracer_in=[OSLO])
+    person = SyntheticPersonFactory()
+    body = client.get(URL).content.decode()
+    assert 'form="index-register"' in body and '<form method="post" id="index-register"' in body
+    typed = _data(person.fnr, test_date_from="not a date")
+    response = client.post(f"{URL}?lang={code}", typed | {"_language_switch": code})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'<html lang="{code}"' in html
+    assert f'value="{person.fnr}"' in html and 'value="Laboratoriet"' in html
+    assert 'value="not a date"' in html and 'aria-invalid="true"' not in html
+    assert f'value="{typed["submission_id"]}"' in html  # C-8 still holds after the switch
+    assert not Index.objects.exists()
+    # Sent as usual afterwards, the same form registers once.
+    assert client.post(URL, _data(person.fnr)).status_code == 302
+    assert Index.objects.filter(fnr=person.fnr).count() == 1

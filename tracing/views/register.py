@@ -13,6 +13,8 @@ from django.views.decorators.http import require_http_methods
 from accounts.decorators import staff_required
 from accounts.models import AccessAction, Role
 from accounts.selectors import user_municipalities
+from core.forms import form_as_typed
+from core.i18n import is_language_switch
 from registers.types import RegisterError
 from tracing.access import index_log_for_user
 from tracing.forms import IndexRegisterForm
@@ -72,8 +74,12 @@ def _register(request: HttpRequest, form: IndexRegisterForm) -> RegistrationResu
 @require_http_methods(["GET", "POST"])
 def index_register_view(request: HttpRequest) -> HttpResponse:
     municipalities = user_municipalities(user=request.user, role=Role.TRACER)
-    form = IndexRegisterForm(request.POST or None, municipalities=municipalities)
-    if request.method == "POST" and form.is_valid():
+    if is_language_switch(request):
+        # The same form in the language chosen, as typed (the submission id too), unchecked.
+        form = form_as_typed(IndexRegisterForm, request.POST, municipalities=municipalities)
+    else:
+        form = IndexRegisterForm(request.POST or None, municipalities=municipalities)
+    if form.is_bound and request.method == "POST" and form.is_valid():
         result = _register(request, form)
         if result is not None:
             index_log_for_user(user=request.user, index=result.index, action=AccessAction.REGISTER)
@@ -84,10 +90,10 @@ def index_register_view(request: HttpRequest) -> HttpResponse:
                     request, _("Indeksen er registrert (regel %(rule)s).") % {"rule": result.rule}
                 )
             return redirect("tracing:index", index_id=result.index.pk)
-    status = 400 if request.method == "POST" else 200
+    status = 400 if form.is_bound else 200
     return render(
         request,
         "backoffice/index_register.html",
-        {"form": form, "nav": "registrer"},
+        {"form": form, "nav": "registrer", "language_switch_form": "index-register"},
         status=status,
     )

@@ -3,11 +3,13 @@
 `--update` runs makemessages with the project's options (every app and template, no tests,
 benchmarks or vendored code; file names but no line numbers, so a moved line changes nothing).
 `--check` (the default) fails when a catalogue is out of date with the code (makemessages
-would change it), or holds a message that is untranslated or fuzzy. `make test` runs the
+would change it), or holds a message that is untranslated, fuzzy, or translated with other
+placeholders (or HTML tags) than its source. `make test` runs the
 check (core/tests/test_translations.py).
 """
 
 import contextlib
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -84,8 +86,30 @@ def catalogue_entries(path: Path) -> set[tuple]:
     }
 
 
+# What a translation must carry over from its source unchanged: %-placeholders, {}-placeholders
+# and HTML tags.
+PLACEHOLDER = re.compile(r"%\(\w+\)[sdr]|%[sdr]|\{\w*\}|<[^>]+>")
+
+
+def placeholders(text: str) -> list[str]:
+    return sorted(PLACEHOLDER.findall(text))
+
+
+def _placeholders_differ(entry: polib.POEntry) -> bool:
+    if not entry.msgid_plural:
+        return placeholders(entry.msgstr) != placeholders(entry.msgid)
+    # A singular form may leave out the number ("ett minutt"); none may add a placeholder.
+    allowed = set(placeholders(entry.msgid_plural)) | set(placeholders(entry.msgid))
+    return any(
+        not set(placeholders(text)) <= allowed
+        or (index > 0 and placeholders(text) != placeholders(entry.msgid_plural))
+        for index, text in entry.msgstr_plural.items()
+    )
+
+
 def catalogue_problems(path: Path, code: str) -> list[str]:
-    """Every message of the catalogue that is not translated, or marked fuzzy."""
+    """Every message of the catalogue that is not translated, marked fuzzy, or whose
+    translation has other placeholders than its source."""
     if not path.exists():
         return [f"{path}: missing; run `manage.py translations --update`."]
     catalogue = polib.pofile(str(path))
@@ -93,4 +117,9 @@ def catalogue_problems(path: Path, code: str) -> list[str]:
         f"{path}: untranslated ({code}): {e.msgid!r}" for e in catalogue.untranslated_entries()
     ]
     problems += [f"{path}: fuzzy ({code}): {e.msgid!r}" for e in catalogue.fuzzy_entries()]
+    problems += [
+        f"{path}: placeholders differ from the source ({code}): {e.msgid!r}"
+        for e in catalogue.translated_entries()
+        if _placeholders_differ(e)
+    ]
     return problems
