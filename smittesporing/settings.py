@@ -259,6 +259,17 @@ OIDC_CLIENT_KID = env_str("OIDC_CLIENT_KID", "")
 OIDC_CLIENT_KEY_FILE = env_str("OIDC_CLIENT_KEY_FILE", "")
 OIDC_CLIENT_KEY = env_str("OIDC_CLIENT_KEY", "")
 
+# --- Operations: probes, request ids, JSON logs, metrics (README "Operations", ADR 0011) ---
+# /healthz and /readyz; /readyz gives the database and Redis this long each to answer.
+HEALTH_CHECK_TIMEOUT_SECONDS = float(env_str("HEALTH_CHECK_TIMEOUT_SECONDS", "2"))
+# A PostgreSQL server that does not answer fails a request (503) after this, not never.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DB_CONNECT_TIMEOUT_SECONDS", 5)
+    )
+# Probes and the scraper talk to gunicorn directly over plain HTTP, inside the host or network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
