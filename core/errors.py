@@ -75,6 +75,7 @@ def _server_error_response(request: HttpRequest, exc: BaseException | None) -> H
         reference,
         exception_summary(exc) if exc is not None else "unknown",
         match.view_name if match else "-",
+        extra={"error_reference": reference},
     )
     unavailable = is_database_unavailable(exc)
     status = 503 if unavailable else 500
@@ -86,7 +87,9 @@ def _server_error_response(request: HttpRequest, exc: BaseException | None) -> H
             status=status,
         )
     except Exception:  # the page itself failed: still answer, still with the reference
-        logger.exception("error page failed reference=%s", reference)
+        logger.exception(
+            "error page failed reference=%s", reference, extra={"error_reference": reference}
+        )
         response = HttpResponseServerError(
             _("Noe gikk galt. Referanse: %(reference)s") % {"reference": reference},
             content_type="text/plain; charset=utf-8",

@@ -1,9 +1,17 @@
-"""Logging filters (R3). Plain Python: the logging configuration loads this before Django's
-apps are ready."""
+"""Logging filters (R3) and the JSON-lines format of production logs. Plain Python: the logging
+configuration loads this before Django's apps are ready."""
 
+import contextvars
+import datetime
+import json
 import logging
 import traceback
 from pathlib import Path
+
+# The id of the request being served in this thread (core.middleware.RequestIdMiddleware).
+request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "request_id", default=None
+)
 
 _ROOT = str(Path(__file__).resolve().parent.parent) + "/"
 _MAX_FRAMES = 8
@@ -46,10 +54,51 @@ class ExceptionWithoutMessage(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if record.exc_info and record.exc_info[1] is not None:
             exc = record.exc_info[1]
-            reference = getattr(getattr(record, "request", None), "error_reference", "-")
+            reference = getattr(record, "error_reference", None) or getattr(
+                getattr(record, "request", None), "error_reference", "-"
+            )
             message = f"{record.getMessage()} reference={reference} exc={exception_summary(exc)}"
             record.msg = message
             record.args = ()
             record.exc_info = None
             record.exc_text = None
         return True
+
+
+class RequestContext(logging.Filter):
+    """Give every record `request_id` (the request being served, or None) and
+    `error_reference` (the error page's reference number, when the record is about one)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = request_id_var.get()
+        if getattr(record, "error_reference", None) is None:
+            request = getattr(record, "request", None)
+            record.error_reference = getattr(request, "error_reference", None)
+        return True
+
+
+class JsonLines(logging.Formatter):
+    """One JSON object per line, with a fixed set of fields.
+
+    Only these fields: a record's other attributes (Django's `request`, whose repr holds the
+    query string; anything passed as `extra`) never reach the log. The message is the one the
+    filters left, so an exception appears by type and frames only (ExceptionWithoutMessage).
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = {
+            "time": datetime.datetime.fromtimestamp(record.created, tz=datetime.UTC).isoformat(
+                timespec="milliseconds"
+            ),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": getattr(record, "request_id", None),
+        }
+        reference = getattr(record, "error_reference", None)
+        if reference:
+            line["reference"] = reference
+        if record.exc_info and record.exc_info[1] is not None:
+            # Only where ExceptionWithoutMessage did not run first: the type and frames.
+            line["exception"] = exception_summary(record.exc_info[1])
+        return json.dumps(line, ensure_ascii=False)

@@ -1,14 +1,17 @@
-"""Response headers every page gets besides the CSP (S6), and the absolute lifetime of a
-login (S5)."""
+"""Response headers every page gets besides the CSP (S6), the absolute lifetime of a login
+(S5), and the request id every log line of a request carries."""
 
 import logging
+import re
 import time
+import uuid
 from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
 
+from core.logfilters import request_id_var
 from core.sessions import login_kinds, needs_touch
 
 logger = logging.getLogger(__name__)
@@ -72,4 +75,38 @@ class SessionLifetimeMiddleware:
             request.session, now=time.time(), interval=settings.SESSION_TOUCH_INTERVAL_SECONDS
         ):
             request.session.modified = True
+        return response
+
+
+REQUEST_ID_HEADER = "X-Request-ID"
+# nginx's $request_id (32 hex digits) and UUIDs. Nothing else is taken from outside: a header
+# is the client's to fill, and a name or a fødselsnummer must never reach a log line this way.
+_SANE_REQUEST_ID = re.compile(r"[0-9A-Fa-f-]{16,64}")
+
+
+def request_id_from(request: HttpRequest) -> str:
+    """The proxy's X-Request-ID if it looks like one, else a new one of the same shape."""
+    given = request.headers.get(REQUEST_ID_HEADER, "")
+    if _SANE_REQUEST_ID.fullmatch(given):
+        return given
+    return uuid.uuid4().hex
+
+
+class RequestIdMiddleware:
+    """Every log line made while serving a request carries its id (core.logfilters), and the
+    response names it in X-Request-ID, so an nginx access-log line, the app's lines and what a
+    user reports meet. Outermost, so that every other middleware logs with it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = request_id_from(request)
+        request.request_id = request_id
+        token = request_id_var.set(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id_var.reset(token)
+        response[REQUEST_ID_HEADER] = request_id
         return response

@@ -9,7 +9,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
-from core.env import env_bool, env_int, env_list, env_str
+from core.env import ImproperlyConfiguredEnv, env_bool, env_int, env_list, env_str
 from core.production_checks import refuse_insecure_production_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.middleware.RequestIdMiddleware",  # outermost: every log line of a request has its id
     "django.middleware.security.SecurityMiddleware",
     # Outside the rest, so that error pages for a failing middleware get the headers too (S6).
     "csp.middleware.CSPMiddleware",
@@ -269,19 +270,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     )
 # Probes and the scraper talk to gunicorn directly over plain HTTP, inside the host or network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+# "json": one JSON object a line with the request id (and an error page's reference), for the
+# log collector; "plain" for a person reading a terminal.
+LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "plain")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfiguredEnv(f"LOG_FORMAT must be json or plain, not {LOG_FORMAT!r}")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "core.logfilters.JsonLines"},
+    },
     # R3: an unhandled exception is logged with its type, frames and the error page's reference
     # number, never its message (a database error's message can quote a fødselsnummer).
-    "filters": {"exception_without_message": {"()": "core.logfilters.ExceptionWithoutMessage"}},
+    "filters": {
+        "exception_without_message": {"()": "core.logfilters.ExceptionWithoutMessage"},
+        "request_context": {"()": "core.logfilters.RequestContext"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["exception_without_message"],
+            "formatter": LOG_FORMAT,
+            "filters": ["exception_without_message", "request_context"],
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
