@@ -35,6 +35,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from core.metrics import rate_limit_refusal_counted
+
 logger = logging.getLogger(__name__)
 
 KEY_PREFIX = "ratelimit"
@@ -162,6 +164,7 @@ def rate_limited(*rules: Rule, methods: tuple[str, ...] = ("POST",)):
                         if wait is not None:
                             waits.append(wait)
                             logger.warning("rate limit %s exceeded", rule.name)
+                            rate_limit_refusal_counted(rule.name)
                 if waits:
                     return too_many_requests(request, max(waits))
             return view(request, *args, **kwargs)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "core.middleware.RequestIdMiddleware",  # outermost: every log line of a request has its id
+    "core.metrics.MetricsMiddleware",  # counts and times every response, error pages too
     "django.middleware.security.SecurityMiddleware",
     # Outside the rest, so that error pages for a failing middleware get the headers too (S6).
     "csp.middleware.CSPMiddleware",
@@ -270,6 +271,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     )
 # Probes and the scraper talk to gunicorn directly over plain HTTP, inside the host or network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+# /metrics answers only connections from these addresses or networks (comma-separated, e.g.
+# "127.0.0.1,10.0.5.0/24"), and never a request forwarded by the public proxy. gunicorn's
+# workers share their counts through PROMETHEUS_MULTIPROC_DIR (deploy/gunicorn.conf.py).
+METRICS_ALLOWED_ADDRESSES = env_list("METRICS_ALLOWED_ADDRESSES", ["127.0.0.1", "::1"])
 # "json": one JSON object a line with the request id (and an error page's reference), for the
 # log collector; "plain" for a person reading a terminal.
 LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "plain")

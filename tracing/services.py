@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from core.localtime import local_date
+from core.metrics import registration_counted
 from tracing import notes
 from tracing.models import (
     CloseContact,
@@ -115,7 +116,34 @@ def index_register(
     Used by the citizen portal (I-1), by tracers registering by hand and by the API. Runs one
     registration per person at a time (PersonLock); the database also refuses a second active
     index for one number. A repeated submission id returns the first registration (C-8).
+    Counted per rule for the metrics: a registration once it is committed, a refusal at once.
     """
+    try:
+        result = _index_register(
+            registration=registration,
+            municipality_number=municipality_number,
+            registered_by=registered_by,
+            self_registered=self_registered,
+            submission_id=submission_id,
+            now=now,
+        )
+    except AlreadyRegistered as exc:
+        registration_counted(rule=exc.rule, outcome="refused")
+        raise
+    outcome = "repeated" if result.repeated_submission else "registered"
+    transaction.on_commit(lambda: registration_counted(rule=result.rule, outcome=outcome))
+    return result
+
+
+def _index_register(
+    *,
+    registration: Registration,
+    municipality_number: str,
+    registered_by: RegisteredBy,
+    self_registered: bool,
+    submission_id: uuid.UUID | None,
+    now: datetime.datetime | None,
+) -> RegistrationResult:
     now = now or timezone.now()
     try:
         with transaction.atomic():

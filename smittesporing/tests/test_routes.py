@@ -26,6 +26,7 @@ PUBLIC = {
     "home": "front page with two links, no personal data",
     "healthz": "liveness probe: says the process answers, nothing else (core.health)",
     "readyz": "readiness probe: ok/failed per dependency, no data, no error text (core.health)",
+    "metrics": "Prometheus counts, no personal data; 404 but to METRICS_ALLOWED_ADDRESSES",
     "selfreg:login": "starts the citizen's OIDC login (C-1)",
     "selfreg:callback": "the OIDC redirect back from ID-porten; checks state, code and token",
     "selfreg:logout": "GET only shows a button; POST ends whatever session there is",
