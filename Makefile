@@ -13,12 +13,12 @@ PORT ?= 8000
 SITE_URL ?= http://$(HOST):$(PORT)
 PYTEST_ARGS ?=
 
-.PHONY: run test lint test-fast audit bench deps chromium static demo migrate clean gettext messages
+.PHONY: run test lint test-fast audit bench deps chromium nginx static demo migrate clean gettext messages
 
 run: deps static messages migrate demo
 	SITE_URL=$(SITE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: deps static messages chromium
+test: deps static messages chromium nginx
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
@@ -29,7 +29,7 @@ audit: deps
 	$(VENV)/bin/pytest -m network smittesporing/tests/test_dependency_audit.py
 
 # Without the browser tests, for a quick round while working.
-test-fast: deps static messages
+test-fast: deps static messages nginx
 	$(VENV)/bin/pytest -m "not e2e and not network" $(PYTEST_ARGS)
 
 lint: deps
@@ -76,6 +76,14 @@ chromium:
 	  echo "Installing Debian's Chromium for the browser tests"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null \
 	  || { echo "Could not install chromium (needs root and Debian's package registry)"; exit 1; }; }
+
+# Debian's nginx for the production checklist test (tests/test_production_checklist.py), which
+# runs it as its own child process with a configuration of its own: the service is not started.
+nginx:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { \
+	  echo "Installing Debian's nginx for the production checklist test"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -qq nginx) >/dev/null \
+	  || { echo "Could not install nginx (needs root and Debian's package registry)"; exit 1; }; }
 
 migrate: deps
 	$(PY) manage.py migrate --no-input
