@@ -1,6 +1,7 @@
 """The README's production checklist, followed literally on this machine.
 
-From this checkout, with the production variables of deploy/production.env.example (the
+Steps 1 and 2 (Debian's packages, `make deps static messages`) are what `make test` has done
+before it runs this. From this checkout, with the production variables of deploy/production.env.example (the
 CHANGE-ME values filled in by the test): the checklist's manage.py commands in the README's
 order (check --deploy, collectstatic, migrate) on a fresh PostgreSQL database; gunicorn as the
 systemd unit starts it (deploy/systemd/smittesporing.service, deploy/gunicorn.conf.py);
