@@ -119,6 +119,23 @@ def self_signed_certificate(directory: Path, host: str) -> tuple[Path, Path]:
     return cert_path, key_path
 
 
+def rsa_key_file(path: Path) -> Path:
+    """A private key as the operator puts it: PEM, readable by its owner only."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    path.chmod(0o600)
+    return path
+
+
 def wait_until_answers(url: str, *, process: subprocess.Popen, seconds: float = 45, **kwargs):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -198,10 +215,9 @@ def test_the_production_checklist_serves_an_https_page_with_hsts_and_static_file
         STATIC_ROOT=str(static_root),
         OIDC_CLIENT_ID="smittesporing-test",
         OIDC_CLIENT_SECRET=secrets.token_urlsafe(32),
-        FOLKEREGISTER_URL="https://folkeregisteret.invalid/folkeregisteret/api/v1/personer",
-        FOLKEREGISTER_TOKEN=secrets.token_urlsafe(16),
-        KRR_URL="https://krr.invalid",
-        KRR_TOKEN=secrets.token_urlsafe(16),
+        MASKINPORTEN_CLIENT_ID="smittesporing-test-client",
+        MASKINPORTEN_KID="smittesporing-test-key",
+        MASKINPORTEN_KEY_FILE=str(rsa_key_file(workdir / "maskinporten.pem")),
         GUNICORN_BIND=f"127.0.0.1:{app_port}",
         GUNICORN_WORKERS="2",
     )
