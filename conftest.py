@@ -120,3 +120,11 @@ def maskinporten_settings(settings, fake_token_server, organisation_key):
     maskinporten.client_cache_clear()
     yield fake_token_server
     maskinporten.client_cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _fodselsnumre_unused_in_this_test():
+    """Each test's database starts empty: its fødselsnumre need only differ within the test."""
+    from tests import factories
+
+    factories._issued.clear()

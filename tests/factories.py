@@ -15,8 +15,18 @@ from tracing.models import CloseContact, Index, Note, Person, RegisteredByKind
 _rng = random.Random(20211221)
 
 
+_issued: set[str] = set()
+
+
 def new_fnr(birth_date: datetime.date | None = None) -> str:
-    return synthetic_fnr(birth_date or datetime.date(1980, 5, 17), _rng)
+    """A synthetic fødselsnummer this test process has not handed out before: a birth date has
+    only a few hundred valid numbers, so random draws for one date would soon collide."""
+    for _ in range(1000):
+        fnr = synthetic_fnr(birth_date or datetime.date(1980, 5, 17), _rng)
+        if fnr not in _issued:
+            _issued.add(fnr)
+            return fnr
+    raise RuntimeError("no unused synthetic fødselsnummer left for this birth date")
 
 
 def years_ago(years: int, *, days: int = 0) -> datetime.date:
