@@ -7,7 +7,7 @@ a fødselsnummer or a name).
 """
 
 import logging
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import rotate_token
@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.middleware import content_security_policy
 from core.ratelimit import by_client, rate_limited
 from registers import idporten
 from selfreg.session import citizen_login, citizen_logout, citizen_pid
@@ -132,7 +133,7 @@ def logout(request: HttpRequest) -> HttpResponse:
     if not id_token:
         return redirect("selfreg:logged_out")
     try:
-        end_session_url = idporten.logout_url(
+        end_session = idporten.logout_request(
             id_token=id_token,
             post_logout_redirect_uri=request.build_absolute_uri(reverse("selfreg:logged_out")),
         )
@@ -141,7 +142,22 @@ def logout(request: HttpRequest) -> HttpResponse:
         logger.warning("citizen logout at provider skipped: %s", exc.reason)
         return redirect("selfreg:logged_out")
     logger.info("citizen logged out")
-    return HttpResponseRedirect(end_session_url)
+    # The ID token holds the fødselsnummer: it is POSTed to the provider by a form (sent at
+    # once by a script, or by the citizen's click), never put in a redirect URL.
+    response = render(
+        request,
+        "selfreg/auth/logout_handoff.html",
+        {"end_session_url": end_session.url, "fields": end_session.fields},
+    )
+    response["Content-Security-Policy"] = content_security_policy(
+        form_action=(_origin(end_session.url),)
+    )
+    return response
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 @require_GET

@@ -387,7 +387,9 @@ def test_unsafe_next_is_not_carried_through_the_flow(browser):
 # --- Logout -------------------------------------------------------------------------------------
 
 
-def test_logout_flushes_the_session_and_redirects_to_end_session(browser):
+def test_logout_flushes_the_session_and_posts_the_id_token_to_end_session(browser):
+    """RP-initiated logout (C-1) as a form POST: the ID token, which holds the fødselsnummer,
+    goes in the request body to the provider, never in a URL (browser history, access logs)."""
     browser.login(new_fnr(), NEXT)
     logged_in_key = browser.session_key
     id_token = SessionStore(session_key=logged_in_key)[ID_TOKEN_KEY]
@@ -399,18 +401,28 @@ def test_logout_flushes_the_session_and_redirects_to_end_session(browser):
 
     response = browser.post(action, fields)
 
-    assert response.status_code == 302
-    location = response.headers["Location"]
-    assert urlsplit(location).path == "/testidp/endsession"
-    query = query_of(location)
-    assert query["id_token_hint"] == id_token
-    assert query["post_logout_redirect_uri"] == f"{browser.base_url}/innlogget/logget-ut/"
+    assert response.status_code == 200
+    assert "Location" not in response.headers
+    assert id_token not in response.url
+    end_session_url, handoff = post_form(response.text)
+    assert end_session_url == f"{browser.base_url}/testidp/endsession"
+    assert handoff == {
+        "id_token_hint": id_token,
+        "client_id": django_settings.OIDC_CLIENT_ID,
+        "post_logout_redirect_uri": f"{browser.base_url}/innlogget/logget-ut/",
+    }
+    assert "data-autosubmit" in response.text
+    # The page's form may post to the provider, and only there besides this site.
+    csp = response.headers["Content-Security-Policy"]
+    assert f"form-action 'self' {browser.base_url}" in csp
+    assert response.headers["Cache-Control"] == "no-store"
     assert _session_pid(logged_in_key) is None
     assert not SessionStore().exists(logged_in_key)
     # The provider sends the citizen back to our "Du er logget ut" page.
-    back = browser.get(location)
+    back = browser.post(end_session_url, handoff)
     assert back.status_code == 302
     assert urlsplit(back.headers["Location"]).path == "/innlogget/logget-ut/"
+    assert id_token not in back.headers["Location"]
     page = browser.get(back.headers["Location"])
     assert page.status_code == 200
     assert "Du er logget ut" in page.text

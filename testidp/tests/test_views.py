@@ -267,6 +267,25 @@ def test_end_session_redirects_to_the_post_logout_uri_with_state(client):
     assert query_of(location) == {"state": "abc"}
 
 
+def test_end_session_takes_a_form_post_without_csrf_token():
+    """RP-initiated logout may be a POST (the client's page posts the ID token in the body);
+    it comes from the client's site, so without this site's CSRF token."""
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        reverse("testidp:end_session"),
+        {
+            "id_token_hint": "a.b.c",
+            "client_id": "smittesporing-dev",
+            "post_logout_redirect_uri": "http://testserver/innlogget/logget-ut/",
+            "state": "abc",
+        },
+    )
+    assert response.status_code == 302
+    location = response["Location"]
+    assert urlsplit(location).path == "/innlogget/logget-ut/"
+    assert query_of(location) == {"state": "abc"}
+
+
 def test_end_session_to_a_foreign_uri_does_not_redirect(client):
     response = client.get(
         reverse("testidp:end_session"), {"post_logout_redirect_uri": "https://evil.example/"}
