@@ -249,6 +249,24 @@ def test_token_endpoint_only_takes_post(client):
     assert client.get(reverse("testidp:token")).status_code == 405
 
 
+@pytest.mark.parametrize("name", ["nonce", "state", "scope", "acr_values", "redirect_uri"])
+@pytest.mark.parametrize("char", ["\x00", "\x1b", "\n"], ids=["NUL", "ESC", "LF"])
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_control_character_in_an_authorization_parameter_is_refused(client, name, char, method):
+    """A NUL in `nonce` used to reach the authorization code's row: a 500 on PostgreSQL (which
+    refuses NUL in text). Refused as invalid_request, with nothing stored, on any database."""
+    params = authorize_params()
+    params[name] = params[name] + char
+    data = {**params, "fnr": new_fnr()}
+    if method == "get":
+        response = client.get(reverse("testidp:authorize"), params)
+    else:
+        response = client.post(reverse("testidp:authorize"), data)
+    assert response.status_code == 400
+    assert "invalid_request" in response.content.decode()
+    assert not AuthorizationCode.objects.exists()
+
+
 # --- end-session --------------------------------------------------------------------------------
 
 
