@@ -10,17 +10,26 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
 
+from accounts.sessions import STAFF_LOGIN_AT_KEY
 from registers import idporten
 from selfreg.auth_views import DEFAULT_NEXT, safe_next
-from selfreg.session import ID_TOKEN_KEY, PID_KEY, citizen_pid
+from selfreg.session import ID_TOKEN_KEY, LOGIN_AT_KEY, PID_KEY, citizen_login, citizen_pid
+from selfreg.tests.portal import FORM, RECEIPT, START, choose, radio_values, selfreg_on, valid_form
 from testidp import services as testidp_services
 from testidp.tests.browser import LoginBrowser, post_form, query_of
-from tests.factories import new_fnr
+from tests.factories import (
+    SyntheticKrrEntryFactory,
+    SyntheticPersonFactory,
+    new_fnr,
+    synthetic_child_of,
+    years_ago,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -492,3 +501,79 @@ def test_activity_within_the_timeout_keeps_the_session(citizen_client):
         assert _logged_in(client)
     with freeze_time(start + datetime.timedelta(minutes=75)):
         assert not _logged_in(client)
+
+
+# --- A second login in the same browser ---------------------------------------------------------
+
+
+def _csrf_post(browser, url: str, page_html: str, data: dict):
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page_html).group(1)
+    return browser.post(url, {"csrfmiddlewaretoken": token, **data})
+
+
+def _register_child(browser, child_label: str) -> str:
+    """Walk the portal for the logged-in citizen's child to the receipt; returns its page."""
+    start = browser.get(f"{START}?kommunenummer=0301")
+    who_url = _csrf_post(browser, START, start.text, {"kommunenummer": "0301"}).headers["Location"]
+    who_page = browser.get(who_url)
+    choice = radio_values(who_page.text, "hvem")[child_label]
+    assert _csrf_post(browser, who_url, who_page.text, {"hvem": choice}).status_code == 302
+    form = browser.get(FORM)
+    assert _csrf_post(browser, FORM, form.text, valid_form()).headers["Location"] == RECEIPT
+    return browser.get(RECEIPT).text
+
+
+def test_a_second_login_in_another_tab_does_not_inherit_the_first_citizens_session(browser):
+    """Two tabs start a login; the first citizen logs in and registers their child; then the
+    second tab's login comes back. It used to log the second citizen into the first one's
+    session, whose receipt showed the first citizen's child. The citizen's login empties the
+    session, so the second tab's pending login is spent with it: refused, and nobody is
+    logged in with another citizen's data."""
+    selfreg_on("0301")
+    parent = SyntheticPersonFactory(first_name="Kari", last_name="Nordmann")
+    SyntheticKrrEntryFactory(person=parent)
+    synthetic_child_of(parent, birth_date=years_ago(8), first_name="Brynjulf")
+    other = SyntheticPersonFactory(first_name="Oddveig", last_name="Skarsnes")
+    next_path = f"{START}?kommunenummer=0301"
+
+    first_tab = browser.start(next_path)
+    second_tab = browser.start(next_path)
+    assert browser.get(browser.submit_fnr(first_tab, parent.fnr)).status_code == 302
+    assert "Brynjulf" in _register_child(browser, "Brynjulf Nordmann")
+
+    late = browser.get(browser.submit_fnr(second_tab, other.fnr))
+
+    assert late.status_code == 400
+    assert browser.session_pid() == parent.fnr
+    sessions = [SessionStore(session_key=row.session_key).load() for row in Session.objects.all()]
+    assert not [data for data in sessions if data.get(PID_KEY) == other.fnr]
+
+
+def test_a_new_citizen_login_empties_the_session(citizen_client, settings):
+    """Whatever the session held (a citizen's chosen person and receipt, a staff login), the
+    next citizen starts with nothing of it, under a new session id."""
+    selfreg_on("0301")
+    parent = SyntheticPersonFactory(first_name="Kari", last_name="Nordmann")
+    SyntheticKrrEntryFactory(person=parent)
+    synthetic_child_of(parent, birth_date=years_ago(8), first_name="Brynjulf")
+    client = citizen_client(parent.fnr)
+    choose(client, who="Brynjulf Nordmann")
+    assert client.post(FORM, valid_form()).url == RECEIPT
+    assert "Brynjulf" in client.get(RECEIPT).content.decode()
+    session = client.session
+    session[STAFF_LOGIN_AT_KEY] = 1
+    session.save()
+    old_key = session.session_key
+
+    other = new_fnr()
+    citizen_login(session, pid=other)
+    session.save()
+    client.cookies[django_settings.SESSION_COOKIE_NAME] = session.session_key
+
+    assert session.session_key != old_key
+    assert dict(session.items()).keys() == {PID_KEY, LOGIN_AT_KEY, ID_TOKEN_KEY}
+    assert session[PID_KEY] == other
+    assert not SessionStore().exists(old_key)
+    receipt = client.get(RECEIPT)
+    assert "Brynjulf" not in receipt.content.decode()
+    assert receipt.status_code == 302
