@@ -1,4 +1,6 @@
-"""The environment fails closed: DJANGO_ENV is exactly development, test or production, and a
+"""Reading the environment: booleans are parsed, not taken as truthy strings (STYLE.md).
+
+The environment fails closed: DJANGO_ENV is exactly development, test or production, and a
 process without it (outside `make run`, `make test` and pytest) refuses to start. A wrong value
 used to mean development: DEBUG on, the test identity provider on, no production refusals."""
 
@@ -9,7 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from core.env import ENVIRONMENTS, ImproperlyConfiguredEnv, env_environment
+from core.env import (
+    ENVIRONMENTS,
+    ImproperlyConfiguredEnv,
+    env_bool,
+    env_environment,
+    env_int,
+    env_list,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 WRONG = ["Production", "PRODUCTION", "prod", "production ", " production", "dev", "Test", ""]
@@ -86,3 +95,41 @@ def test_make_run_and_make_test_set_the_environment(target, expected):
     )
     assert result.returncode == 0, result.stderr
     assert f"PROBE={expected}\n" in result.stdout
+
+
+# --- typed values ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("False", False),
+        ("0", False),
+        ("no", False),
+        ("", False),
+        ("true", True),
+        ("1", True),
+        ("ON", True),
+    ],
+)
+def test_env_bool(monkeypatch, raw, expected):
+    monkeypatch.setenv("X_FLAG", raw)
+    assert env_bool("X_FLAG", not expected) is expected
+
+
+def test_env_bool_default_and_garbage(monkeypatch):
+    monkeypatch.delenv("X_FLAG", raising=False)
+    assert env_bool("X_FLAG", True) is True
+    monkeypatch.setenv("X_FLAG", "kanskje")
+    with pytest.raises(ImproperlyConfiguredEnv):
+        env_bool("X_FLAG", True)
+
+
+def test_env_int_and_list(monkeypatch):
+    monkeypatch.setenv("X_NUM", "12")
+    monkeypatch.setenv("X_LIST", "a.no, b.no,")
+    assert env_int("X_NUM", 1) == 12
+    assert env_list("X_LIST", []) == ["a.no", "b.no"]
+    monkeypatch.setenv("X_NUM", "tolv")
+    with pytest.raises(ImproperlyConfiguredEnv):
+        env_int("X_NUM", 1)
