@@ -12,6 +12,13 @@ PORT ?= 8000
 # The test identity provider and the OIDC redirect follow the address the server listens on.
 SITE_URL ?= http://$(HOST):$(PORT)
 PYTEST_ARGS ?=
+# The settings have no default environment (DJANGO_ENV fails closed). `make run` is development
+# and `make test` is test, whatever the shell says; the other targets keep a value the shell
+# gives (so `make demo` in production is still refused) and are development otherwise.
+DJANGO_ENV ?= development
+export DJANGO_ENV
+run: DJANGO_ENV = development
+test test-fast audit: DJANGO_ENV = test
 
 .PHONY: run test lint test-fast audit bench deps chromium nginx static demo migrate clean gettext messages
 

@@ -102,12 +102,27 @@ def home_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+# A new token's secret, from its POST to the page that shows it (POST/redirect/GET): kept in the
+# server-side session for that one redirect, and taken out when shown.
+NEW_TOKEN_KEY = "administration_new_api_token"  # noqa: S105  (a session key name)
+
+
+def _new_token_take(request: HttpRequest, municipality: Municipality) -> dict | None:
+    """The token just created for this municipality, once; None on any later view."""
+    pending = request.session.pop(NEW_TOKEN_KEY, None)
+    if not pending or pending.get("municipality") != municipality.number:
+        return None
+    tokens = api_token_list(municipality_number=municipality.number)
+    token = next((t for t in tokens if t.pk == pending.get("token_id") and t.is_active), None)
+    return {"token": token, "secret": pending["secret"]} if token else None
+
+
 @admin_required
 @require_GET
 def municipality_view(request: HttpRequest, number: str) -> HttpResponse:
     """A-1, A-3: status, the switch, the link to publish, recent switches, API tokens."""
     municipality = municipality_get_for_admin(user=request.user, number=number)
-    return _render(request, municipality)
+    return _render(request, municipality, created=_new_token_take(request, municipality))
 
 
 @admin_required
@@ -148,10 +163,10 @@ def selfreg_switch_view(request: HttpRequest, number: str) -> HttpResponse:
 @admin_required
 @require_POST
 def api_token_create_view(request: HttpRequest, number: str) -> HttpResponse:
-    """A new API token, shown on this one answer only (it is stored hashed, ADR 0005).
+    """A new API token (stored hashed, ADR 0005), shown once on the page this redirects to.
 
-    Rendered directly rather than redirected, so that the token never passes through the
-    session or a message store.
+    POST/redirect/GET: answering the POST directly let a reload send it again and make a
+    second live token. The secret waits in the server-side session until that page takes it.
     """
     municipality = municipality_get_for_admin(user=request.user, number=number)
     form = ApiTokenForm(request.POST)
@@ -171,7 +186,14 @@ def api_token_create_view(request: HttpRequest, number: str) -> HttpResponse:
                 municipality.number,
                 request.user.pk,
             )
-            return _render(request, municipality, created=created)
+            request.session[NEW_TOKEN_KEY] = {
+                "municipality": municipality.number,
+                "token_id": created.token.pk,
+                "secret": created.secret,
+            }
+            return redirect(
+                reverse("administration:municipality", args=[municipality.number]) + "#new-token"
+            )
     return _render(request, municipality, token_form=form, status=400)
 
 

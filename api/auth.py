@@ -15,6 +15,14 @@ from accounts.services import api_token_authenticate
 class ApiTokenAuth(HttpBearer):
     """`Authorization: Bearer <token>`; a missing, unknown or revoked token answers 401."""
 
+    def __call__(self, request: HttpRequest) -> ApiToken | None:
+        # django-ninja's own parsing logs the whole header, token and all, for any other scheme
+        # when DEBUG is on; the header is read here instead, and never logged.
+        scheme, _, credentials = request.headers.get(self.header, "").partition(" ")
+        if scheme.lower() != self.openapi_scheme or not credentials:
+            return None
+        return self.authenticate(request, credentials)
+
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
         return api_token_authenticate(secret=token.strip())
 

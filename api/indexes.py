@@ -25,6 +25,7 @@ from api.schemas import (
 )
 from core.localtime import local_today
 from tracing.access import (
+    MAX_ID,
     close_contacts_log,
     index_get_for_user,
     index_log_for_user,
@@ -40,8 +41,7 @@ from tracing.services import (
     note_add,
 )
 
-# Ids are bigints: anything larger is refused by validation (422), not by the database (500).
-MAX_ID = 2**63 - 1
+# Ids are bigints (tracing.access.MAX_ID): anything larger is refused by validation (422).
 MAX_PAGE_SIZE = 200
 
 router = Router(tags=["indekser"])

@@ -29,6 +29,8 @@ def prepare_database(*, tiny: bool) -> None:
 
     url = os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smittesporing.settings")
+    # The settings have no default environment; a production one is refused below.
+    os.environ.setdefault("DJANGO_ENV", "development")
     # DEBUG keeps every query in memory (and costs time on each): never while measuring.
     os.environ["DEBUG"] = "false"
     config = dj_database_url.parse(url)

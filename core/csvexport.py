@@ -1,6 +1,7 @@
 """CSV downloads for staff (worklists, access log): streamed, Excel-friendly, injection-safe."""
 
 import csv
+import re
 from collections.abc import Iterable, Iterator, Sequence
 
 from django.http import StreamingHttpResponse
@@ -8,15 +9,25 @@ from django.http import StreamingHttpResponse
 # Norwegian Excel reads ';' as the separator (',' is the decimal mark) and needs the BOM for UTF-8.
 _BOM = "\ufeff"
 _FORMULA_START = ("=", "@", "\t", "\r")
+_DIGITS = re.compile(r"[0-9]+")
+# A fødselsnummer's length: every one is text, so a column of them is one kind of cell.
+_LONG_DIGITS = 11
 
 
 def csv_safe(value: object) -> str:
-    """A cell that a spreadsheet will not run as a formula (CSV injection).
+    """A cell that a spreadsheet will not run as a formula (CSV injection), and that keeps a
+    number's leading zero.
 
     '+' and '-' start formulas too, but also phone numbers ("+4791234567"): those are left
-    alone when the rest is a plain number.
+    alone when the rest is a plain number. A spreadsheet reads "01018012345" as the number
+    1018012345: a fødselsnummer, kommunenummer or postal code with a leading zero (and any
+    long digit string, which it would round) is written as the text formula ="01018012345",
+    which Excel shows as the text itself. Only digits go inside it, so it cannot carry a
+    formula of anyone's choosing.
     """
     text = "" if value is None else str(value)
+    if _DIGITS.fullmatch(text) and (text.startswith("0") or len(text) >= _LONG_DIGITS):
+        return f'="{text}"'
     if text.startswith(_FORMULA_START):
         return "'" + text
     if text[:1] in ("+", "-") and not text[1:].replace(" ", "").isdigit():

@@ -397,12 +397,28 @@ def id_token_verify(
     return claims
 
 
-def logout_url(*, id_token: str, post_logout_redirect_uri: str) -> str:
-    """The provider's end-session URL (RP-initiated logout), with id_token_hint."""
+@dataclass(frozen=True)
+class EndSessionRequest:
+    """RP-initiated logout as a form POST: the ID token (it holds `pid`) goes in the body,
+    never in a URL that browser history and access logs keep."""
+
+    url: str
+    fields: dict[str, str]
+
+
+def logout_request(*, id_token: str, post_logout_redirect_uri: str) -> EndSessionRequest:
+    """The provider's end-session endpoint and the fields to POST to it (OpenID Connect
+    RP-Initiated Logout 1.0 lets the request be a POST, form-serialised)."""
     client = client_get()
     metadata = _metadata(client)
-    if not metadata.get("end_session_endpoint"):
+    endpoint = metadata.get("end_session_endpoint")
+    if not endpoint:
         raise ProviderError("discovery_no_end_session")
-    return client.create_logout_url(
-        post_logout_redirect_uri=post_logout_redirect_uri, id_token_hint=id_token
-    )["url"]
+    return EndSessionRequest(
+        url=endpoint,
+        fields={
+            "id_token_hint": id_token,
+            "client_id": settings.OIDC_CLIENT_ID,
+            "post_logout_redirect_uri": post_logout_redirect_uri,
+        },
+    )

@@ -7,8 +7,9 @@ a fødselsnummer or a name).
 """
 
 import logging
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
+from csp.decorators import csp_update
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect, render
@@ -132,7 +133,7 @@ def logout(request: HttpRequest) -> HttpResponse:
     if not id_token:
         return redirect("selfreg:logged_out")
     try:
-        end_session_url = idporten.logout_url(
+        end_session = idporten.logout_request(
             id_token=id_token,
             post_logout_redirect_uri=request.build_absolute_uri(reverse("selfreg:logged_out")),
         )
@@ -141,7 +142,21 @@ def logout(request: HttpRequest) -> HttpResponse:
         logger.warning("citizen logout at provider skipped: %s", exc.reason)
         return redirect("selfreg:logged_out")
     logger.info("citizen logged out")
-    return HttpResponseRedirect(end_session_url)
+    # The ID token holds the fødselsnummer: it is POSTed to the provider by a form (sent at
+    # once by a script, or by the citizen's click), never put in a redirect URL.
+    response = render(
+        request,
+        "selfreg/auth/logout_handoff.html",
+        {"end_session_url": end_session.url, "fields": end_session.fields},
+    )
+    # This page's form may post to the provider as well: django-csp's csp_update, applied to
+    # this one response (the origin comes from the provider's discovery document).
+    return csp_update({"form-action": [_origin(end_session.url)]})(lambda: response)()
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 @require_GET

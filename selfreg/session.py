@@ -14,8 +14,13 @@ ID_TOKEN_KEY = "citizen_id_token"  # noqa: S105  (a session key name, kept for e
 
 
 def citizen_login(session: SessionBase, *, pid: str, id_token: str = "") -> None:
-    """Start the citizen's session. A new session id is issued, so a planted id is worthless."""
-    session.cycle_key()
+    """Start the citizen's session: a new, empty session with a new id.
+
+    Emptied, not only given a new id: a login in another tab of the same browser must not
+    inherit what the session held before (another citizen's chosen person and receipt, or a
+    staff login on a shared computer). A planted session id is worthless as well.
+    """
+    session.flush()
     session[PID_KEY] = pid
     session[LOGIN_AT_KEY] = int(time.time())
     session[ID_TOKEN_KEY] = id_token

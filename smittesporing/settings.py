@@ -1,6 +1,7 @@
 """Settings for smittesporing, read from the environment.
 
-DJANGO_ENV=production turns on production mode, which refuses to start with insecure settings
+DJANGO_ENV is exactly one of development, test, production, and has no default (`make run` and
+`make test` set it). Production refuses to start with insecure settings
 (see `core/production_checks.py`). Every variable is documented in the README.
 """
 
@@ -9,12 +10,12 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
-from core.env import ImproperlyConfiguredEnv, env_bool, env_int, env_list, env_str
+from core.env import ImproperlyConfiguredEnv, env_bool, env_environment, env_int, env_list, env_str
 from core.production_checks import refuse_insecure_production_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-DJANGO_ENV = env_str("DJANGO_ENV", "development")
+DJANGO_ENV = env_environment("DJANGO_ENV")
 PRODUCTION = DJANGO_ENV == "production"
 
 DEV_SECRET_KEY = "dev-only-insecure-secret-key-do-not-use-in-production"  # noqa: S105
@@ -223,8 +224,11 @@ TEST_IDP_ENABLED = env_bool("TEST_IDP_ENABLED", not PRODUCTION)
 OIDC_DISCOVERY_URL = env_str(
     "OIDC_DISCOVERY_URL", f"{SITE_URL}/testidp/.well-known/openid-configuration"
 )
-OIDC_CLIENT_ID = env_str("OIDC_CLIENT_ID", "smittesporing-dev")
-OIDC_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET", "dev-client-secret")
+# The test identity provider's client; production refuses them (core/production_checks.py).
+DEV_OIDC_CLIENT_ID = "smittesporing-dev"
+DEV_OIDC_CLIENT_SECRET = "dev-client-secret"  # noqa: S105
+OIDC_CLIENT_ID = env_str("OIDC_CLIENT_ID", DEV_OIDC_CLIENT_ID)
+OIDC_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET", DEV_OIDC_CLIENT_SECRET)
 OIDC_ACR_VALUES = "idporten-loa-high"
 OIDC_HTTP_TIMEOUT_SECONDS = env_int("OIDC_HTTP_TIMEOUT_SECONDS", 5)
 # Skatteetaten's synthetic test persons (month + 80) are accepted outside production only (C-1).

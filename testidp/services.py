@@ -124,6 +124,10 @@ def authorize_request_parse(params: Mapping[str, str], *, origin: str) -> Author
         value = params.get(name, "")
         if len(value) > _MAX_PARAM_LENGTH:
             raise OidcError("invalid_request", f"{name} is too long")
+        # Stored with the code; PostgreSQL refuses NUL in text (a 500), and no parameter of
+        # an authorization request has a reason to hold a control character.
+        if any(ord(char) < 32 or ord(char) == 127 for char in value):
+            raise OidcError("invalid_request", f"{name} contains a control character")
         return value
 
     if not _same(param("client_id"), settings.OIDC_CLIENT_ID):

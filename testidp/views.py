@@ -217,12 +217,16 @@ def token(request: HttpRequest) -> JsonResponse:
     return response
 
 
+# RP-initiated logout comes as GET or as a form POST from the client's page (which carries
+# no CSRF token of ours: it is another site's form, as with ID-porten).
+@csrf_exempt
 @idp_enabled_only
-@require_GET
+@require_http_methods(["GET", "POST"])
 def end_session(request: HttpRequest) -> HttpResponse:
-    target = request.GET.get("post_logout_redirect_uri", "")
+    params = request.POST if request.method == "POST" else request.GET
+    target = params.get("post_logout_redirect_uri", "")
     if target and uri_is_same_origin(target, origin=_origin(request)):
-        state = request.GET.get("state")
+        state = params.get("state")
         return HttpResponseRedirect(_with_params(target, {"state": state} if state else {}))
     return render(request, "testidp/logged_out.html")
 

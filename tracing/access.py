@@ -24,8 +24,13 @@ from accounts.services import AccessRecord, access_log_write, access_log_write_s
 from tracing.models import CloseContact, Index, Person
 
 _LOG_CHUNK = 2000  # access-log entries held in memory at once (index_rows_log)
+# Ids are bigints. A larger one in a URL names no object: it is a miss like any other, logged
+# without the id, which the log's bigint column cannot hold (the insert would fail: a 500 and
+# no entry).
+MAX_ID = 2**63 - 1
 
 __all__ = [
+    "MAX_ID",
     "AccessAction",
     "close_contact_get_for_user",
     "close_contacts_log",
@@ -66,7 +71,7 @@ def _check(
                 allowed=allowed,
                 role=Role.TRACER if allowed else "",
                 municipality_number=municipality_number,
-                object_id=object_id,
+                object_id=object_id if 0 <= object_id <= MAX_ID else None,
                 person_id=person.pk if person else None,
                 person_fnr=person.fnr if person else "",
                 index_id=index_id,

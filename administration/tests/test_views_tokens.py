@@ -24,8 +24,11 @@ def _shown_secret(html: str) -> str | None:
 def test_a_new_token_is_shown_once_and_stored_hashed(staff_client):
     client = staff_client(admin_in=["0301"])
     response = client.post(CREATE, {"label": "Fagsystem X"})
-    assert response.status_code == 200
-    html = response.content.decode()
+    # POST/redirect/GET: the POST's answer holds no secret, and a reload cannot repeat it.
+    assert response.status_code == 302
+    assert response["Location"] == "/forvaltning/0301/#new-token"
+    assert "smt_" not in response.content.decode()
+    html = client.get("/forvaltning/0301/").content.decode()
     secret = _shown_secret(html)
     assert secret and secret.startswith("smt_")
     assert "vises bare denne ene gangen" in html
@@ -38,12 +41,39 @@ def test_a_new_token_is_shown_once_and_stored_hashed(staff_client):
     assert token.token_hash == hashlib.sha256(secret.encode()).hexdigest()
     assert api_token_authenticate(secret=secret) == token
     # Never again: not on the page, not in the session.
+    assert secret not in str(dict(client.session))
     later = client.get("/forvaltning/0301/").content.decode()
     assert secret not in later
     assert _shown_secret(later) is None
     assert "Fagsystem X" in later
     assert token.token_prefix in later
-    assert secret not in str(dict(client.session))
+
+
+def test_reloading_after_creating_a_token_makes_no_second_one(staff_client):
+    """The browser's reload of the page it was sent to is a GET: one token, shown once."""
+    client = staff_client(admin_in=["0301"])
+    response = client.post(CREATE, {"label": "Fagsystem X"}, follow=True)
+    assert response.redirect_chain == [("/forvaltning/0301/#new-token", 302)]
+    assert _shown_secret(response.content.decode())
+    reloaded = client.get(response.request["PATH_INFO"])
+    assert _shown_secret(reloaded.content.decode()) is None
+    assert ApiToken.objects.count() == 1
+
+
+def test_a_new_token_is_shown_only_on_its_own_municipalitys_page(staff_client):
+    client = staff_client(admin_in=["0301", "4601"])
+    client.post(CREATE, {"label": "Fagsystem X"})
+    assert _shown_secret(client.get("/forvaltning/4601/").content.decode()) is None
+    # Taken out by that view all the same: the secret does not wait in the session.
+    assert _shown_secret(client.get("/forvaltning/0301/").content.decode()) is None
+
+
+def test_a_token_revoked_before_it_was_shown_is_not_shown(staff_client):
+    client = staff_client(admin_in=["0301"])
+    client.post(CREATE, {"label": "Fagsystem X"})
+    token = ApiToken.objects.get()
+    client.post(f"/forvaltning/0301/api-nokler/{token.pk}/tilbakekall/")
+    assert _shown_secret(client.get("/forvaltning/0301/").content.decode()) is None
 
 
 def test_a_token_needs_a_name(staff_client):

@@ -2,6 +2,7 @@
 municipality gets in; everything else answers 401 with a JSON message."""
 
 import datetime
+import logging
 
 import pytest
 from django.utils import timezone
@@ -92,3 +93,26 @@ def test_a_refused_token_does_not_record_use(api_token):
     created = api_token("0301")
     ApiClient(created.secret + "x").get(URL)
     assert ApiToken.objects.get(pk=created.token.pk).last_used_at is None
+
+
+@pytest.mark.parametrize("scheme", ["Token ", "Basic ", "JWT ", "Bearer: ", "Bearer\t"])
+def test_no_token_reaches_a_log_line_for_another_scheme(api_token, settings, caplog, scheme):
+    """S10: django-ninja's HttpBearer logs the whole Authorization header, a live token under
+    a wrong scheme included, whenever DEBUG is on. Refused (401), and nothing of it logged."""
+    settings.DEBUG = True
+    caplog.set_level(logging.DEBUG)
+    created = api_token("0301")
+    header = scheme + created.secret
+    response = ApiClient(None).get(URL, headers={"Authorization": header})
+    _assert_unauthorized(response)
+    secret_part = created.secret.removeprefix("smt_")
+    for record in caplog.records:
+        line = logging.Formatter("%(name)s %(message)s").format(record)
+        assert secret_part not in line, line
+        assert "Authorization" not in line and header not in line, line
+
+
+def test_the_bearer_scheme_is_case_insensitive(api_token):
+    created = api_token("0301")
+    response = ApiClient(None).get(URL, headers={"Authorization": f"bearer {created.secret}"})
+    assert response.status_code == 200

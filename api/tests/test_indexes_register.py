@@ -238,3 +238,61 @@ def test_a_body_that_is_not_an_object_is_refused_without_a_500(api_client, raw):
     assert response.status_code in (400, 422)
     assert response["Content-Type"].startswith("application/json")
     assert not Index.objects.exists()
+
+
+# --- the one registration definition's limits, through the API (tracing.registration) -----------
+
+
+@pytest.mark.parametrize(
+    ("fields", "code"),
+    [
+        ({"test_date_from": "0001-01-01"}, "date_too_early"),
+        ({"test_date_from": "1899-12-31"}, "date_too_early"),
+        ({"test_date_from": "DAYS_AGO_15"}, "test_too_old"),
+        ({"no_symptoms": False, "symptom_onset_from": "0001-01-01"}, "date_too_early"),
+        ({"birth_date": "0001-01-01"}, "date_too_early"),
+    ],
+    ids=["test-year-1", "test-1899", "test-15-days-old", "symptoms-year-1", "birth-year-1"],
+)
+def test_dates_outside_the_registration_limits_are_422(api_client, fields, code):
+    """C-7: a date from 1900 up to today, and a test of the last 14 days, as on the portal."""
+    old = (timezone.localdate() - datetime.timedelta(days=15)).isoformat()
+    fields = {k: old if v == "DAYS_AGO_15" else v for k, v in fields.items()}
+    response = api_client("0301").post_json(URL, body(new_fnr(), **fields))
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["type"] == code
+    assert error["msg"]
+    assert not Index.objects.exists()
+
+
+def test_a_test_of_exactly_14_days_ago_is_registered(api_client):
+    day = (timezone.localdate() - datetime.timedelta(days=14)).isoformat()
+    response = api_client("0301").post_json(URL, body(new_fnr(), test_date_from=day))
+    assert response.status_code == 201
+
+
+@pytest.mark.parametrize("field", ["first_name", "middle_name", "last_name", "workplace_or_school"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kari\u202eeldnammoK",  # right-to-left override
+        "Kari\u2066x\u2069",  # isolate
+        "Kari\x1b[31m",  # ESC (a terminal colour)
+        "Kari\r\nNordmann",  # CR/LF
+        "Kari\nNordmann",
+        "Ka\u200bri",  # zero-width space
+        "Ka\u200dri",  # zero-width joiner
+        "Ka\ufeffri",  # zero-width no-break space (BOM)
+        "Kari\x00",
+    ],
+    ids=["RLO", "isolate", "ESC", "CRLF", "LF", "ZWSP", "ZWJ", "BOM", "NUL"],
+)
+def test_a_name_with_control_or_invisible_characters_is_422(api_client, field, text):
+    response = api_client("0301").post_json(URL, body(new_fnr(), **{field: text}))
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["type"] == "invalid_character"
+    assert error["loc"][-1] == field
+    assert "kontrolltegn eller usynlig tegn" in error["msg"]
+    assert not Index.objects.exists()

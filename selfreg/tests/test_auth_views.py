@@ -10,17 +10,26 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
 
+from accounts.sessions import STAFF_LOGIN_AT_KEY
 from registers import idporten
 from selfreg.auth_views import DEFAULT_NEXT, safe_next
-from selfreg.session import ID_TOKEN_KEY, PID_KEY, citizen_pid
+from selfreg.session import ID_TOKEN_KEY, LOGIN_AT_KEY, PID_KEY, citizen_login, citizen_pid
+from selfreg.tests.portal import FORM, RECEIPT, START, choose, radio_values, selfreg_on, valid_form
 from testidp import services as testidp_services
 from testidp.tests.browser import LoginBrowser, post_form, query_of
-from tests.factories import new_fnr
+from tests.factories import (
+    SyntheticKrrEntryFactory,
+    SyntheticPersonFactory,
+    new_fnr,
+    synthetic_child_of,
+    years_ago,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -399,7 +408,9 @@ def test_unsafe_next_is_not_carried_through_the_flow(browser):
 # --- Logout -------------------------------------------------------------------------------------
 
 
-def test_logout_flushes_the_session_and_redirects_to_end_session(browser):
+def test_logout_flushes_the_session_and_posts_the_id_token_to_end_session(browser):
+    """RP-initiated logout (C-1) as a form POST: the ID token, which holds the fødselsnummer,
+    goes in the request body to the provider, never in a URL (browser history, access logs)."""
     browser.login(new_fnr(), NEXT)
     logged_in_key = browser.session_key
     id_token = SessionStore(session_key=logged_in_key)[ID_TOKEN_KEY]
@@ -411,18 +422,28 @@ def test_logout_flushes_the_session_and_redirects_to_end_session(browser):
 
     response = browser.post(action, fields)
 
-    assert response.status_code == 302
-    location = response.headers["Location"]
-    assert urlsplit(location).path == "/testidp/endsession"
-    query = query_of(location)
-    assert query["id_token_hint"] == id_token
-    assert query["post_logout_redirect_uri"] == f"{browser.base_url}/innlogget/logget-ut/"
+    assert response.status_code == 200
+    assert "Location" not in response.headers
+    assert id_token not in response.url
+    end_session_url, handoff = post_form(response.text)
+    assert end_session_url == f"{browser.base_url}/testidp/endsession"
+    assert handoff == {
+        "id_token_hint": id_token,
+        "client_id": django_settings.OIDC_CLIENT_ID,
+        "post_logout_redirect_uri": f"{browser.base_url}/innlogget/logget-ut/",
+    }
+    assert "data-autosubmit" in response.text
+    # The page's form may post to the provider, and only there besides this site.
+    csp = response.headers["Content-Security-Policy"]
+    assert f"form-action 'self' {browser.base_url}" in csp
+    assert response.headers["Cache-Control"] == "no-store"
     assert _session_pid(logged_in_key) is None
     assert not SessionStore().exists(logged_in_key)
     # The provider sends the citizen back to our "Du er logget ut" page.
-    back = browser.get(location)
+    back = browser.post(end_session_url, handoff)
     assert back.status_code == 302
     assert urlsplit(back.headers["Location"]).path == "/innlogget/logget-ut/"
+    assert id_token not in back.headers["Location"]
     page = browser.get(back.headers["Location"])
     assert page.status_code == 200
     assert "Du er logget ut" in page.text
@@ -515,3 +536,79 @@ def test_full_login_with_private_key_jwt(browser, settings, organisation_key, ca
     assert browser.session_pid() == fnr
     assert UsedAssertion.objects.count() == 1  # the client assertion, verified and spent
     assert fnr not in caplog.text
+
+
+# --- A second login in the same browser ---------------------------------------------------------
+
+
+def _csrf_post(browser, url: str, page_html: str, data: dict):
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page_html).group(1)
+    return browser.post(url, {"csrfmiddlewaretoken": token, **data})
+
+
+def _register_child(browser, child_label: str) -> str:
+    """Walk the portal for the logged-in citizen's child to the receipt; returns its page."""
+    start = browser.get(f"{START}?kommunenummer=0301")
+    who_url = _csrf_post(browser, START, start.text, {"kommunenummer": "0301"}).headers["Location"]
+    who_page = browser.get(who_url)
+    choice = radio_values(who_page.text, "hvem")[child_label]
+    assert _csrf_post(browser, who_url, who_page.text, {"hvem": choice}).status_code == 302
+    form = browser.get(FORM)
+    assert _csrf_post(browser, FORM, form.text, valid_form()).headers["Location"] == RECEIPT
+    return browser.get(RECEIPT).text
+
+
+def test_a_second_login_in_another_tab_does_not_inherit_the_first_citizens_session(browser):
+    """Two tabs start a login; the first citizen logs in and registers their child; then the
+    second tab's login comes back. It used to log the second citizen into the first one's
+    session, whose receipt showed the first citizen's child. The citizen's login empties the
+    session, so the second tab's pending login is spent with it: refused, and nobody is
+    logged in with another citizen's data."""
+    selfreg_on("0301")
+    parent = SyntheticPersonFactory(first_name="Kari", last_name="Nordmann")
+    SyntheticKrrEntryFactory(person=parent)
+    synthetic_child_of(parent, birth_date=years_ago(8), first_name="Brynjulf")
+    other = SyntheticPersonFactory(first_name="Oddveig", last_name="Skarsnes")
+    next_path = f"{START}?kommunenummer=0301"
+
+    first_tab = browser.start(next_path)
+    second_tab = browser.start(next_path)
+    assert browser.get(browser.submit_fnr(first_tab, parent.fnr)).status_code == 302
+    assert "Brynjulf" in _register_child(browser, "Brynjulf Nordmann")
+
+    late = browser.get(browser.submit_fnr(second_tab, other.fnr))
+
+    assert late.status_code == 400
+    assert browser.session_pid() == parent.fnr
+    sessions = [SessionStore(session_key=row.session_key).load() for row in Session.objects.all()]
+    assert not [data for data in sessions if data.get(PID_KEY) == other.fnr]
+
+
+def test_a_new_citizen_login_empties_the_session(citizen_client, settings):
+    """Whatever the session held (a citizen's chosen person and receipt, a staff login), the
+    next citizen starts with nothing of it, under a new session id."""
+    selfreg_on("0301")
+    parent = SyntheticPersonFactory(first_name="Kari", last_name="Nordmann")
+    SyntheticKrrEntryFactory(person=parent)
+    synthetic_child_of(parent, birth_date=years_ago(8), first_name="Brynjulf")
+    client = citizen_client(parent.fnr)
+    choose(client, who="Brynjulf Nordmann")
+    assert client.post(FORM, valid_form()).url == RECEIPT
+    assert "Brynjulf" in client.get(RECEIPT).content.decode()
+    session = client.session
+    session[STAFF_LOGIN_AT_KEY] = 1
+    session.save()
+    old_key = session.session_key
+
+    other = new_fnr()
+    citizen_login(session, pid=other)
+    session.save()
+    client.cookies[django_settings.SESSION_COOKIE_NAME] = session.session_key
+
+    assert session.session_key != old_key
+    assert dict(session.items()).keys() == {PID_KEY, LOGIN_AT_KEY, ID_TOKEN_KEY}
+    assert session[PID_KEY] == other
+    assert not SessionStore().exists(old_key)
+    receipt = client.get(RECEIPT)
+    assert "Brynjulf" not in receipt.content.decode()
+    assert receipt.status_code == 302

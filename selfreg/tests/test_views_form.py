@@ -177,3 +177,47 @@ def test_c7_norwegian_date_format_is_accepted(citizen_client, parent):
     response = client.post(FORM, valid_form(test_date_from=day.strftime("%d.%m.%Y")))
     assert response.url == RECEIPT
     assert Index.objects.get().test_date_from == day
+
+
+# --- the one registration definition's limits, through the citizen's form (tracing.registration)
+
+
+@pytest.mark.parametrize(
+    ("fields", "error_id", "message"),
+    [
+        ({"symptom_onset_from": "0001-01-01"}, "symptom_onset_from", "Sjekk årstallet"),
+        ({"symptom_onset_from": "01.01.0001"}, "symptom_onset_from", "Sjekk årstallet"),
+        ({"test_date_from": "0001-01-01"}, "test_date_from", "Sjekk årstallet"),
+        ({"test_date_from": "DAYS_AGO_15"}, "test_date_from", "mer enn 14 dager siden"),
+    ],
+    ids=["symptoms-year-1", "symptoms-year-1-norwegian", "test-year-1", "test-15-days-old"],
+)
+def test_c7_dates_outside_the_limits_are_errors_on_the_form(
+    citizen_client, parent, fields, error_id, message
+):
+    """C-7: a date from 1900 up to today, a test of the last 14 days; the citizen sees why."""
+    fields = {k: days_ago(15) if v == "DAYS_AGO_15" else v for k, v in fields.items()}
+    client = citizen_client(parent.fnr)
+    choose(client)
+    response = client.post(FORM, valid_form(**fields))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'id="id_{error_id}_error"' in html
+    assert message in html
+    assert not Index.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Skole\u202eloks", "Skole\x1b[31m", "Skole\r\nGata", "Sko\u200ble", "Sko\ufeffle"],
+    ids=["RLO", "ESC", "CRLF", "ZWSP", "BOM"],
+)
+def test_c7_control_and_invisible_characters_are_errors_on_the_form(citizen_client, parent, text):
+    client = citizen_client(parent.fnr)
+    choose(client)
+    response = client.post(FORM, valid_form(workplace_or_school=text))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="id_workplace_or_school_error"' in html
+    assert "kontrolltegn eller usynlig tegn" in html
+    assert not Index.objects.exists()

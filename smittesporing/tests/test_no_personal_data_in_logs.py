@@ -8,7 +8,10 @@ API tokens). Every log record (message, arguments, traceback) and every URL requ
 redirected to is searched for 11-digit numbers and for the names of the personas used.
 """
 
+import base64
+import binascii
 import datetime
+import json
 import logging
 import re
 from urllib.parse import unquote_plus, urljoin
@@ -19,7 +22,7 @@ from django.test import Client
 from core.localtime import local_today
 from registers import idporten
 from selfreg.tests.portal import FORM, RECEIPT, START, radio_values, selfreg_on, valid_form
-from testidp.tests.browser import LoginBrowser, query_of
+from testidp.tests.browser import LoginBrowser, post_form, query_of
 from tests.factories import (
     CloseContactFactory,
     IndexFactory,
@@ -46,9 +49,29 @@ TEST_TOOLING = {"factory", "faker"}
 RECENT_TEST_DATE = (local_today() - datetime.timedelta(days=1)).isoformat()
 
 
+# Something that may be a JWT (an ID token, an access token): its header and claims are base64url,
+# where a fødselsnummer (ID-porten's `pid`) does not show as 11 digits.
+JWT_LIKE = re.compile(r"[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*")
+
+
+def _decoded_segments(text: str) -> list[str]:
+    decoded = []
+    for match in JWT_LIKE.finditer(text):
+        for segment in match.group().split(".")[:2]:
+            try:
+                raw = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+                decoded.append(raw.decode("utf-8"))
+            except (binascii.Error, UnicodeDecodeError):
+                continue
+    return decoded
+
+
 def personal_data_in(text: str) -> list[str]:
     found = ELEVEN_DIGITS.findall(text)
     found += [name for name in NAMES if name.lower() in text.lower()]
+    for decoded in _decoded_segments(text):
+        found += ELEVEN_DIGITS.findall(decoded)
+        found += [name for name in NAMES if name.lower() in decoded.lower()]
     return found
 
 
@@ -133,8 +156,11 @@ def _citizen_flows(live_server, settings, urls):
             assert done.headers["Location"] == RECEIPT
             assert browser.get(RECEIPT).status_code == 200
         confirm = browser.get("/innlogget/logg-ut/")
-        end_session = browser.csrf_post("/innlogget/logg-ut/", confirm.text, {})
-        back = browser.get(end_session.headers["Location"])
+        handoff = browser.csrf_post("/innlogget/logg-ut/", confirm.text, {})
+        end_session_url, fields = post_form(handoff.text)
+        assert "id_token_hint" in fields
+        urls.append(end_session_url)
+        back = browser.post(end_session_url, fields)
         browser.get(urljoin(live_server.url, back.headers["Location"]))
     finally:
         browser.close()
@@ -255,3 +281,17 @@ def test_s10_the_search_finds_what_it_should():
     assert personal_data_in("pid=01018012345 ok") == ["01018012345"]
     assert personal_data_in("navn=hallgerd") == ["Hallgerd"]
     assert personal_data_in("index_id=123 at 2024-01-01 12:00:00.123456") == []
+
+
+def test_s10_the_search_decodes_tokens():
+    """An ID token in a URL or a log line hides its `pid` in base64url: the search decodes it."""
+
+    def segment(value: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+
+    token = f"{segment({'alg': 'RS256'})}.{segment({'pid': '01018012345'})}.c2lnbmF0dXJl"
+    assert "01018012345" not in token
+    assert personal_data_in(f"/endsession?id_token_hint={token}&x=1") == ["01018012345"]
+    name_token = f"{segment({'alg': 'RS256'})}.{segment({'name': 'Hallgerd'})}."
+    assert personal_data_in(f"Bearer {name_token}") == ["Hallgerd"]
+    assert personal_data_in("reference=AB12CD34 session=abcdefgh.ijklmnop.qrstuvwx") == []

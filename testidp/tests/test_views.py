@@ -303,6 +303,24 @@ def test_token_endpoint_only_takes_post(client):
     assert client.get(reverse("testidp:token")).status_code == 405
 
 
+@pytest.mark.parametrize("name", ["nonce", "state", "scope", "acr_values", "redirect_uri"])
+@pytest.mark.parametrize("char", ["\x00", "\x1b", "\n"], ids=["NUL", "ESC", "LF"])
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_control_character_in_an_authorization_parameter_is_refused(client, name, char, method):
+    """A NUL in `nonce` used to reach the authorization code's row: a 500 on PostgreSQL (which
+    refuses NUL in text). Refused as invalid_request, with nothing stored, on any database."""
+    params = authorize_params()
+    params[name] = params[name] + char
+    data = {**params, "fnr": new_fnr()}
+    if method == "get":
+        response = client.get(reverse("testidp:authorize"), params)
+    else:
+        response = client.post(reverse("testidp:authorize"), data)
+    assert response.status_code == 400
+    assert "invalid_request" in response.content.decode()
+    assert not AuthorizationCode.objects.exists()
+
+
 # --- end-session --------------------------------------------------------------------------------
 
 
@@ -311,6 +329,25 @@ def test_end_session_redirects_to_the_post_logout_uri_with_state(client):
         reverse("testidp:end_session"),
         {
             "id_token_hint": "a.b.c",
+            "post_logout_redirect_uri": "http://testserver/innlogget/logget-ut/",
+            "state": "abc",
+        },
+    )
+    assert response.status_code == 302
+    location = response["Location"]
+    assert urlsplit(location).path == "/innlogget/logget-ut/"
+    assert query_of(location) == {"state": "abc"}
+
+
+def test_end_session_takes_a_form_post_without_csrf_token():
+    """RP-initiated logout may be a POST (the client's page posts the ID token in the body);
+    it comes from the client's site, so without this site's CSRF token."""
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        reverse("testidp:end_session"),
+        {
+            "id_token_hint": "a.b.c",
+            "client_id": "smittesporing-dev",
             "post_logout_redirect_uri": "http://testserver/innlogget/logget-ut/",
             "state": "abc",
         },

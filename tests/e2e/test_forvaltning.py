@@ -8,6 +8,7 @@ axe-core checks every administration page: no serious or critical violation, at 
 import pytest
 from playwright.sync_api import expect
 
+from accounts.models import ApiToken
 from municipalities.models import Municipality, MunicipalityStatusChange
 from municipalities.services import municipality_set_status
 from tests.e2e.support import DESKTOP, START, Viewport, fits_width, idp_login
@@ -97,6 +98,12 @@ def test_administrator_makes_an_api_token_that_the_api_accepts(visit, live_serve
     secret = token_field.input_value()
     assert secret.startswith("smt_")
     browsing.check("forvaltning-token-created")
+    assert page.url.endswith("/forvaltning/0301/#new-token")  # POST/redirect/GET
+
+    # A reload asks for the page again and sends nothing: one token, no longer shown.
+    page.reload()
+    expect(page.get_by_label("API-nøkkel", exact=True)).to_have_count(0)
+    assert ApiToken.objects.count() == 1
 
     answer = page.request.get(
         f"{live_server.url}/api/v1/indexes", headers={"Authorization": f"Bearer {secret}"}

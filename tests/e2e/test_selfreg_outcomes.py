@@ -138,13 +138,15 @@ def test_errors_are_shown_beside_their_fields_and_nothing_typed_is_lost(
 def test_logout_ends_the_session(visit, oidc_live, demo_data, viewport):
     browsing = _logged_in_at(visit, viewport, KARI, "0301")
     page = browsing.page
-    visited: list[str] = []
-    page.on("request", lambda request: visited.append(request.url))
+    visited: list[tuple[str, str]] = []
+    page.on("request", lambda request: visited.append((request.method, request.url)))
     page.get_by_role("button", name="Logg ut").click()
 
     expect(page.get_by_role("heading", name="Du er logget ut")).to_be_visible()
-    # RP-initiated logout: the provider's end-session endpoint was on the way (C-1).
-    assert any("/testidp/endsession?" in url for url in visited)
+    # RP-initiated logout: the provider's end-session endpoint was on the way (C-1), as a
+    # form POST sent by the page's script: the ID token in no URL.
+    assert ("POST", f"{oidc_live.url}/testidp/endsession") in visited
+    assert not [url for _, url in visited if "id_token" in url or "eyJ" in url]
     expect(page.get_by_role("button", name="Logg ut")).to_have_count(0)
     browsing.check("logged-out")
 
@@ -152,6 +154,22 @@ def test_logout_ends_the_session(visit, oidc_live, demo_data, viewport):
     page.goto(f"{START}?kommunenummer=0301")
     idp_login(browsing, KARI)
     expect(page.get_by_label("Velg kommune")).to_have_value("0301")
+
+
+@VIEWPORTS
+def test_logout_without_scripts_hands_over_by_a_button(visit, oidc_live, demo_data, viewport):
+    """The hand-over page posts the ID token to the provider by script; without the script
+    the citizen sees it and presses its button, with the same result."""
+    browsing = _logged_in_at(visit, viewport, KARI, "0301")
+    page = browsing.page
+    page.route("**/static/js/autosubmit.js", lambda route: route.abort())
+    page.get_by_role("button", name="Logg ut").click()
+
+    expect(page.get_by_role("heading", name="Du logges ut")).to_be_visible()
+    assert "id_token" not in page.url
+    browsing.check("logout-handoff")
+    page.get_by_role("button", name="Fortsett til ID-porten").click()
+    expect(page.get_by_role("heading", name="Du er logget ut")).to_be_visible()
 
 
 def test_axe_runner_reports_what_it_should(visit, oidc_live):

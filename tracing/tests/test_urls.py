@@ -145,3 +145,37 @@ def test_s1_matrix_missing_objects_answer_like_foreign_ones(staff_client, bergen
     missing = client.get("/smittesporing/indeks/987654321/")
     assert foreign.status_code == missing.status_code == 404
     assert foreign.content == missing.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("huge", [2**63, 10**30])
+def test_s1_an_id_beyond_the_bigint_range_is_a_logged_miss(staff_client, huge):
+    """An id no bigint holds names no object: 404 like a missing one, on every object route,
+    with its denied entry written (the log cannot hold the id, so it has none). It used to be a
+    500 from the access-log insert, and the denied read went unlogged."""
+    client = staff_client(tracer_in=["0301"])
+    routes = _object_routes()
+    assert len(routes) >= 8
+    for route, name, _kwargs in routes:
+        path = "/" + re.sub(r"<(?:\w+:)?(\w+)>", str(huge), route)
+        missing = "/" + re.sub(r"<(?:\w+:)?(\w+)>", "987654321", route)
+        for method in ("get", "post"):
+            before = AccessLogEntry.objects.count()
+            response = getattr(client, method)(path, {"text": "x"})
+            expected = getattr(client, method)(missing, {"text": "x"})
+            assert response.status_code == expected.status_code, f"{method.upper()} {name}"
+            assert response.status_code in (404, 405), f"{method.upper()} {name}"
+            assert response.content == expected.content
+            written = list(AccessLogEntry.objects.order_by("id")[before:])
+            if response.status_code == 404:
+                huge_entry, missing_entry = written
+                assert (huge_entry.allowed, huge_entry.user_id, huge_entry.object_id) == (
+                    False,
+                    client.staff_user.pk,
+                    None,
+                ), f"{method.upper()} {name}"
+                assert missing_entry.object_id == 987654321
+                assert huge_entry.object_type == missing_entry.object_type
+                assert huge_entry.action == missing_entry.action
+            else:
+                assert written == []

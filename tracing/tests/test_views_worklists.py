@@ -1,5 +1,8 @@
 """Worklist pages (B-2, I-2, I-3): paging, sorting, filters, column chooser, CSV, query budget."""
 
+import csv
+import datetime
+import io
 import re
 
 import pytest
@@ -280,3 +283,23 @@ def test_csv_export_holds_only_my_municipalities(staff_client):
     response = client.get("/smittesporing/arbeidsliste/i-dag/eksport/", {"kommune": BERGEN})
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "Osloperson" in text and "Bergenperson" not in text
+
+
+def test_csv_export_keeps_the_leading_zero_of_a_fodselsnummer(staff_client):
+    """A spreadsheet reads 05018012345 as a number and drops the zero: every fødselsnummer is
+    written as a text formula of its digits (core.csvexport), CSV injection still defused."""
+    client = staff_client(tracer_in=[OSLO])
+    zero = IndexFactory(
+        person__first_name="Nullstart", person__fnr=new_fnr(datetime.date(1980, 1, 5))
+    )
+    assert zero.fnr.startswith("0")
+    WorklistPreference.objects.create(
+        user=client.staff_user, worklist="i-dag", columns=["navn", "fodselsnummer"]
+    )
+    response = client.get("/smittesporing/arbeidsliste/i-dag/eksport/")
+    rows = list(
+        csv.reader(
+            io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")), delimiter=";"
+        )
+    )
+    assert rows == [["Navn", "Fødselsnummer"], ["Syntetisk, Nullstart", f'="{zero.fnr}"']]
