@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,15 @@ import pytest
 from core import production_checks
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def _organisation_key_file() -> str:
+    """The Maskinporten key as the operator installs it (PEM, readable by its owner only)."""
+    from tests.test_production_checklist import rsa_key_file
+
+    return str(rsa_key_file(Path(tempfile.mkdtemp(prefix="smittesporing-key-")) / "key.pem"))
+
+
 SAFE = {
     "DJANGO_ENV": "production",
     # Random-looking, as Django's security.W009 wants (long, many different characters).
@@ -34,6 +44,14 @@ SAFE = {
     "REGISTER_BACKEND": "http",
     "RATE_LIMIT_ENABLED": "true",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    # The HTTP registers and their Maskinporten client (registers.checks).
+    "FOLKEREGISTER_URL": "https://folkeregisteret.example.no/api/v1",
+    "KRR_URL": "https://krr.example.no",
+    "MASKINPORTEN_CLIENT_ID": "b7c2e1f0-registered-with-maskinporten",
+    "MASKINPORTEN_KID": "smittesporing-2026",
+    "MASKINPORTEN_KEY_FILE": _organisation_key_file(),
+    "MASKINPORTEN_AUDIENCE": "https://maskinporten.example.no/",
+    "MASKINPORTEN_TOKEN_URL": "https://maskinporten.example.no/token",
 }
 # Settings that a deployment could get wrong and that would switch a protection off.
 _UNSET = ("SECURE_HSTS_SECONDS", "SECURE_SSL_REDIRECT", "SESSION_ABSOLUTE_TIMEOUT_SECONDS")
