@@ -14,4 +14,7 @@ urlpatterns = [
     path(f"{BASE}/hvem", views.who, name="who"),
     path(f"{BASE}/skjema", views_form.registration_form, name="form"),
     path(f"{BASE}/kvittering", views.receipt, name="receipt"),
+    path(
+        f"{BASE}/kvittering/<str:reference>", views.receipt_by_reference, name="receipt_reference"
+    ),
 ]

@@ -15,7 +15,10 @@ from municipalities.selectors import postal_place
 from registers import interfaces
 from registers.types import RegisterPerson
 from selfreg import rules
+from tracing.models import Index
+from tracing.references import is_reference, reference_normalize
 from tracing.registration import PersonDetails
+from tracing.selectors import index_self_registered_by_reference
 
 SELF_CHOICE = "self"
 _CHOICE_SALT = "selfreg.subject-choice"
@@ -94,3 +97,30 @@ def subject_prefill(*, subject: Subject, contact: bool = True) -> PersonDetails:
         phone=phone,
         email=email,
     )
+
+
+@dataclass(frozen=True)
+class Receipt:
+    index: Index
+    is_self: bool
+
+
+def citizen_receipt(*, citizen_pid: str, reference: str, today: datetime.date) -> Receipt | None:
+    """The self-registration with this reference, if it is the citizen's own or that of a child
+    the register offers them today (C-4, checked on every request); else None, the same for a
+    foreign and a missing reference."""
+    reference = reference_normalize(reference)
+    if not is_reference(reference):
+        return None
+    index = index_self_registered_by_reference(reference=reference)
+    if index is None:
+        return None
+    if hmac.compare_digest(index.fnr.encode(), citizen_pid.encode()):
+        return Receipt(index=index, is_self=True)
+    parent = citizen_person(pid=citizen_pid)
+    if parent is None:
+        return None
+    for subject in subject_options(parent=parent, today=today):
+        if not subject.is_self and subject.person.fnr == index.fnr:
+            return Receipt(index=index, is_self=False)
+    return None

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.localtime import local_timestamp, local_today
+from core.localtime import local_today
 from core.ratelimit import by_citizen, by_client, rate_limited
 from municipalities.selectors import municipality_get
 from selfreg.decorators import portal_page
@@ -90,16 +90,7 @@ def registration_form(request: HttpRequest) -> HttpResponse:
                 return render_problem(
                     request, title=_("Skjemaet ble ikke registrert"), message=str(exc), status=409
                 )
-            flow_mark_registered(
-                request.session,
-                receipt={
-                    "name": subject.person.full_name,
-                    "is_self": "1" if subject.is_self else "",
-                    "municipality_name": municipality.name,
-                    "municipality_number": municipality.number,
-                    "registered_at": local_timestamp(result.index.opened_at),
-                },
-            )
+            flow_mark_registered(request.session, reference=result.index.reference)
             return redirect("selfreg:receipt")
     context = {
         "form": form,
