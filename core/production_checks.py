@@ -24,5 +24,11 @@ def refuse_insecure_production_settings(settings: dict) -> None:
         problems.append("ALLOWED_HOSTS must be set")
     if "/testidp/" in settings["OIDC_DISCOVERY_URL"]:
         problems.append("OIDC_DISCOVERY_URL must point to ID-porten")
+    if not settings.get("EMAIL_HOST"):
+        problems.append("EMAIL_HOST must be set (confirmations are sent by e-mail)")
+    if settings.get("DEFAULT_FROM_EMAIL") in ("", settings.get("DEV_FROM_EMAIL")):
+        problems.append("DEFAULT_FROM_EMAIL must be set")
+    if settings.get("SMS_BACKEND") != "http" or not settings.get("SMS_GATEWAY_URL"):
+        problems.append("SMS_BACKEND must be http, with SMS_GATEWAY_URL (the fake prints numbers)")
     if problems:
         raise ImproperlyConfigured("Refusing to start in production mode: " + "; ".join(problems))

@@ -25,6 +25,10 @@ SAFE = {
     "TEST_IDP_ENABLED": "false",
     "ALLOW_SYNTHETIC_FNR": "false",
     "OIDC_DISCOVERY_URL": "https://idporten.example.no/.well-known/openid-configuration",
+    "EMAIL_HOST": "smtp.example.no",
+    "DEFAULT_FROM_EMAIL": "ikke-svar@kommune.example.no",
+    "SMS_BACKEND": "http",
+    "SMS_GATEWAY_URL": "https://sms.example.no/send",
 }
 # Settings that a deployment could get wrong and that would switch a protection off.
 _UNSET = ("SECURE_HSTS_SECONDS", "SECURE_SSL_REDIRECT", "SESSION_ABSOLUTE_TIMEOUT_SECONDS")
@@ -92,6 +96,10 @@ def test_s7_check_deploy_fails_when_a_protection_is_switched_off():
         ({"DATABASE_URL": "sqlite:///tmp/x.sqlite3"}, "PostgreSQL"),
         ({"ALLOW_SYNTHETIC_FNR": "true"}, "ALLOW_SYNTHETIC_FNR"),
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS"),
+        ({"EMAIL_HOST": ""}, "EMAIL_HOST"),
+        ({"DEFAULT_FROM_EMAIL": ""}, "DEFAULT_FROM_EMAIL"),
+        ({"SMS_BACKEND": "fake"}, "SMS_BACKEND"),
+        ({"SMS_GATEWAY_URL": ""}, "SMS_GATEWAY_URL"),
     ],
     ids=lambda value: next(iter(value)) if isinstance(value, dict) else None,
 )
