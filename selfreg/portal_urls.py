@@ -17,4 +17,6 @@ urlpatterns = [
     path(
         f"{BASE}/kvittering/<str:reference>", views.receipt_by_reference, name="receipt_reference"
     ),
+    # The link in the confirmation: it names nothing of what was registered.
+    path("kvittering/<str:reference>", views.receipt_by_reference, name="receipt_link"),
 ]

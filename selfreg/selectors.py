@@ -7,18 +7,21 @@ time, so the configured implementation (or a test's replacement) is the one used
 
 import datetime
 import hmac
+import logging
 from dataclasses import dataclass
 
 from django.utils.crypto import salted_hmac
 
 from municipalities.selectors import postal_place
 from registers import interfaces
-from registers.types import RegisterPerson
+from registers.types import RegisterError, RegisterPerson
 from selfreg import rules
 from tracing.models import Index
 from tracing.references import is_reference, reference_normalize
 from tracing.registration import PersonDetails
 from tracing.selectors import index_self_registered_by_reference
+
+logger = logging.getLogger(__name__)
 
 SELF_CHOICE = "self"
 _CHOICE_SALT = "selfreg.subject-choice"
@@ -69,6 +72,20 @@ def subject_get(*, parent: RegisterPerson, choice: str, today: datetime.date) ->
         if hmac.compare_digest(subject.choice.encode(), (choice or "").encode()):
             return subject
     return None
+
+
+def citizen_contact(*, pid: str) -> tuple[str, str]:
+    """The (phone, e-mail) KRR has for the citizen, for the confirmation of a child's
+    registration; empty if they are reserved or not in KRR. A KRR that cannot answer gives
+    empty values too: a confirmation never blocks or fails a registration."""
+    try:
+        contact = interfaces.get_krr().contact_info(pid)
+    except RegisterError as exc:
+        logger.warning("KRR unavailable for the confirmation: %s", type(exc).__name__)
+        return "", ""
+    if contact is None or contact.reserved:
+        return "", ""
+    return contact.phone, contact.email
 
 
 def subject_prefill(*, subject: Subject, contact: bool = True) -> PersonDetails:
