@@ -50,7 +50,7 @@ class Command(BaseCommand):
                 last_purge = time.monotonic()
             if sent or retried or failed or once:
                 self.stdout.write(
-                    f"{timezone.now():%Y-%m-%d %H:%M:%S} sent {sent}, "
+                    f"{timezone.localtime():%Y-%m-%d %H:%M:%S} sent {sent}, "
                     f"to retry {retried}, given up {failed}"
                 )
             if once or self.stopping:
