@@ -92,9 +92,20 @@ class SendResult:
 def outbox_send_due(*, now: datetime.datetime | None = None, limit: int = 100) -> SendResult:
     """Send the messages that are due, one claim of up to `limit`. Logs each failure with the
     message's id, channel, attempt and error class: never the address or the text."""
-    now = now or timezone.now()
+
+    def clock() -> datetime.datetime:
+        return now or timezone.now()
+
     result = SendResult()
-    for message in _claim(now=now, limit=limit):
+    for message in _claim(now=clock(), limit=limit):
+        # A long batch (slow servers) could outlast OUTBOX_CLAIM_TIMEOUT_SECONDS: the claim is
+        # renewed before each message, and a message another worker has given up meanwhile is
+        # left alone.
+        renewed = Message.objects.filter(
+            pk=message.pk, claim=message.claim, status=Message.Status.SENDING
+        ).update(claimed_at=clock())
+        if not renewed:
+            continue
         try:
             deliver(message)
         except DeliveryError as exc:
@@ -104,17 +115,17 @@ def outbox_send_due(*, now: datetime.datetime | None = None, limit: int = 100) -
                     "outbox: message %s (%s) not sent on attempt %s (%s); trying again later",
                     message.pk, message.channel, message.attempts, exc.kind,
                 )  # fmt: skip
-                _retry_later(message, now=now, error=exc.kind)
+                _retry_later(message, now=clock(), error=exc.kind)
                 result.retried += 1
             else:
                 logger.error(
                     "outbox: message %s (%s) given up on attempt %s (%s, %s)",
                     message.pk, message.channel, message.attempts, exc.failure, exc.kind,
                 )  # fmt: skip
-                _finish(message, status=Message.Status.FAILED, now=now, error=exc.kind)
+                _finish(message, status=Message.Status.FAILED, now=clock(), error=exc.kind)
                 result.failed += 1
         else:
-            _finish(message, status=Message.Status.SENT, now=now)
+            _finish(message, status=Message.Status.SENT, now=clock())
             result.sent += 1
     return result
 

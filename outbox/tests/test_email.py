@@ -192,3 +192,24 @@ def test_messages_are_sent_in_the_order_they_became_due(smtp_server):
     assert [r.text.strip() for r in smtp_server.received] == ["melding 0", "melding 1"]
     outbox_send_due(now=timezone.now(), limit=2)
     assert len(smtp_server.received) == 3
+
+
+def test_a_message_given_up_while_its_batch_was_running_is_not_sent(smtp_server, monkeypatch):
+    """A slow batch: while the worker sends the first message, another worker finds the claim
+    old and gives the second up. The first worker then leaves the second alone."""
+    from outbox import services
+
+    first, second = enqueue(body="første"), enqueue(body="andre")
+    real = services.deliver
+
+    def deliver_slowly(message):
+        real(message)
+        if message.pk == first.pk:
+            services.outbox_give_up_stale(now=NOW + datetime.timedelta(hours=1))
+
+    monkeypatch.setattr(services, "deliver", deliver_slowly)
+    result = outbox_send_due(now=NOW)
+    assert (result.sent, result.failed) == (1, 0)
+    assert [r.text.strip() for r in smtp_server.received] == ["første"]
+    second.refresh_from_db()
+    assert (second.status, second.last_error) == (Message.Status.FAILED, "stale claim")
