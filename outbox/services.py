@@ -148,9 +148,11 @@ def outbox_give_up_stale(*, now: datetime.datetime | None = None) -> int:
     return count
 
 
-def outbox_purge(*, now: datetime.datetime | None = None) -> int:
-    """Delete sent and failed messages older than OUTBOX_KEEP_DAYS."""
-    now = now or timezone.now()
-    before = now - datetime.timedelta(days=settings.OUTBOX_KEEP_DAYS)
-    count, _ = Message.objects.filter(status__in=FINAL, finished_at__lt=before).delete()
+def outbox_purge(*, before: datetime.datetime, dry_run: bool = False) -> int:
+    """Sent and given-up messages (already emptied of address and text) finished before
+    `before`; run by `manage.py retention` (S11) with OUTBOX_KEEP_DAYS."""
+    done = Message.objects.filter(status__in=FINAL, finished_at__lt=before)
+    if dry_run:
+        return done.count()
+    count, _ = done.delete()
     return count

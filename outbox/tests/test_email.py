@@ -13,7 +13,6 @@ from outbox.models import Message
 from outbox.services import (
     message_enqueue,
     outbox_give_up_stale,
-    outbox_purge,
     outbox_send_due,
     retry_delay,
 )
@@ -174,14 +173,24 @@ def test_a_claim_left_by_a_stopped_worker_is_given_up_not_resent(smtp_server, se
     assert smtp_server.received == []
 
 
-def test_finished_messages_are_deleted_after_the_keeping_time(smtp_server, settings):
+def test_finished_messages_are_deleted_by_retention_after_the_keeping_time(smtp_server, settings):
+    from tracing.retention_rules import retention_run
+
     settings.OUTBOX_KEEP_DAYS = 30
     enqueue()
     waiting = enqueue()
     Message.objects.filter(pk=waiting.pk).update(next_attempt_at=NOW + datetime.timedelta(days=60))
     outbox_send_due(now=NOW)
-    assert outbox_purge(now=NOW + datetime.timedelta(days=29)) == 0
-    assert outbox_purge(now=NOW + datetime.timedelta(days=31)) == 1
+
+    def purged(days: int, **options) -> int:
+        [result] = [r for r in retention_run(now=NOW + datetime.timedelta(days=days), **options)
+                    if r.rule.name == "outbox"]  # fmt: skip
+        return result.counts["sendte meldinger"]
+
+    assert purged(29) == 0
+    assert purged(31, dry_run=True) == 1
+    assert Message.objects.count() == 2
+    assert purged(31) == 1
     assert list(Message.objects.values_list("pk", flat=True)) == [waiting.pk]
 
 

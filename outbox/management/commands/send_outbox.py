@@ -11,9 +11,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from outbox.services import outbox_give_up_stale, outbox_purge, outbox_send_due
-
-PURGE_EVERY_SECONDS = 3600
+from outbox.services import outbox_give_up_stale, outbox_send_due
 
 
 class Command(BaseCommand):
@@ -32,7 +30,6 @@ class Command(BaseCommand):
         self.stopping = False
         if not once:
             signal.signal(signal.SIGTERM, self._stop)
-        last_purge = 0.0
         while True:
             sent = retried = failed = 0
             outbox_give_up_stale()
@@ -45,9 +42,6 @@ class Command(BaseCommand):
                 )
                 if result.handled < batch or self.stopping:
                     break
-            if time.monotonic() - last_purge >= PURGE_EVERY_SECONDS:
-                outbox_purge()
-                last_purge = time.monotonic()
             if sent or retried or failed or once:
                 self.stdout.write(
                     f"{timezone.localtime():%Y-%m-%d %H:%M:%S} sent {sent}, "
