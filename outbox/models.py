@@ -1,7 +1,7 @@
 """Messages waiting to be sent (e-mail, SMS), written in the transaction that has them sent.
 
 A message is claimed by one worker, sent, and then emptied: the address and text are kept only
-while they are needed. Rows in a final state are deleted after OUTBOX_KEEP_DAYS.
+while they are needed; `manage.py retention` deletes rows in a final state after OUTBOX_KEEP_DAYS.
 """
 
 import uuid
