@@ -38,7 +38,7 @@ PERSON_COLUMNS = (
     "created_at", "updated_at",
 )  # fmt: skip
 INDEX_COLUMNS = (
-    "person_id", "fnr", "municipality_id", "status", "opened_at", "follow_up_on",
+    "person_id", "fnr", "reference", "municipality_id", "status", "opened_at", "follow_up_on",
     "workplace_or_school", "test_date_from", "test_date_to", "no_symptoms", "symptom_onset_from",
     "symptom_onset_to", "infection_place", "infection_place_description", "risk_group",
     "self_registered", "registered_by_kind", "registered_by_fnr", "submission_id",
@@ -82,6 +82,7 @@ def _payloads(count: int, rng: random.Random) -> list[tuple]:
     from municipalities.selectors import municipality_list
     from tracing import notes
     from tracing.models import Index, Note, Person
+    from tracing.references import reference_new
     from tracing.services import Registration
 
     numbers = [m.number for m in municipality_list()]
@@ -111,7 +112,7 @@ def _payloads(count: int, rng: random.Random) -> list[tuple]:
             "+4799999999", "bench@example.com", False, now, now,
         ))  # fmt: skip
         index = prep(Index, INDEX_COLUMNS[1:], (
-            fnr, municipality, "active", now, today, "Kontor", today, None, True, None, None,
+            fnr, reference_new(), municipality, "active", now, today, "Kontor", today, None, True, None, None,
             "household", "", "no", True, "self", fnr, uuid.UUID(int=rng.getrandbits(128)),
             "D-0", [],
         ))  # fmt: skip

@@ -116,6 +116,26 @@ def check_redis(settings: dict) -> str | None:
     return None
 
 
+def check_email(settings: dict) -> str | None:
+    if not settings.get("EMAIL_HOST"):
+        return "EMAIL_HOST must be set (confirmations are sent by e-mail)"
+    return None
+
+
+def check_from_email(settings: dict) -> str | None:
+    if settings.get("DEFAULT_FROM_EMAIL") in ("", None, settings.get("DEV_FROM_EMAIL")):
+        return "DEFAULT_FROM_EMAIL must be set"
+    return None
+
+
+def check_sms(settings: dict) -> str | None:
+    if settings.get("SMS_BACKEND") != "http":
+        return "SMS_BACKEND must be http (the fake gateway only prints the messages)"
+    if not settings.get("SMS_GATEWAY_URL"):
+        return "SMS_GATEWAY_URL must be set when SMS_BACKEND=http"
+    return None
+
+
 CHECKS: tuple[Callable[[dict], str | None], ...] = (
     check_debug,
     check_secret_key,
@@ -129,6 +149,9 @@ CHECKS: tuple[Callable[[dict], str | None], ...] = (
     check_site_url,
     check_rate_limits,
     check_redis,
+    check_email,
+    check_from_email,
+    check_sms,
 )
 
 

@@ -66,6 +66,7 @@ TABLES: dict[str, tuple[type[Model], tuple[str, ...]]] = {
             "id",
             "person_id",
             "fnr",
+            "reference",
             "municipality_id",
             "status",
             "opened_at",

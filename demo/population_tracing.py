@@ -24,7 +24,7 @@ from collections import Counter
 
 from core.localtime import zone
 from demo.population_register import GeneratedPerson, MunicipalityPopulation
-from tracing import notes
+from tracing import notes, references
 from tracing.registration import (
     ANSWER_FIELDS,
     Answers,
@@ -75,6 +75,10 @@ class TracingGenerator:
         self.counts: Counter[str] = Counter()
         # The last id given per kind ("person", "index", "contact"); see bulkload.next_ids.
         self._ids = Counter({kind: first - 1 for kind, first in first_ids.items()})
+        # References from a generator of their own, so that the rest of the data set stays what
+        # the seed made it.
+        self._reference_rng = random.Random("references")
+        self.references: set[str] = set()
 
     def _next(self, kind: str) -> int:
         self._ids[kind] += 1
@@ -260,7 +264,7 @@ class TracingGenerator:
         status = "active" if closed is None else "closed"
         self.add_row(
             "index",
-            (index_id, person_id, p.fnr, number, status, opened, closed, follow_up,
+            (index_id, person_id, p.fnr, self._reference(), number, status, opened, closed, follow_up,
              *(getattr(answers, name) for name in ANSWER_FIELDS),
              self_registered, kind, by_fnr, submission, rule, seen, contact),
         )  # fmt: skip
@@ -283,6 +287,17 @@ class TracingGenerator:
         later = moment + datetime.timedelta(microseconds=1)
         self.add_row("note", (index_id, notes.INFO_TITLE, info, later, label))
         self.counts["notes"] += 2
+
+    def _reference(self) -> str:
+        """A reference from the seeded generator (the data set is reproducible), never one
+        already given in this run."""
+        while True:
+            reference = "".join(
+                self._reference_rng.choices(references.ALPHABET, k=references.LENGTH)
+            )
+            if reference not in self.references:
+                self.references.add(reference)
+                return reference
 
     def _workplace(self, age: int) -> str:
         place = self.rng.choice(NEIGHBOURHOODS)

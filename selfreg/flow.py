@@ -12,6 +12,9 @@ from django.contrib.sessions.backends.base import SessionBase
 
 FLOW_KEY = "selfreg_flow"
 RECEIPT_KEY = "selfreg_receipt"
+# The references registered in this session, newest last: the receipt of each stays reachable.
+REGISTERED_KEY = "selfreg_registered"
+REGISTERED_KEPT = 20
 
 
 @dataclass(frozen=True)
@@ -50,14 +53,25 @@ def flow_get(session: SessionBase) -> Flow | None:
         return None
 
 
-def flow_mark_registered(session: SessionBase, *, receipt: dict[str, str]) -> None:
-    """Keep the flow (a repeated submission must find the same submission id) and the receipt."""
+def flow_mark_registered(session: SessionBase, *, reference: str) -> None:
+    """Keep the flow (a repeated submission must find the same submission id) and the reference
+    of its receipt."""
     data = dict(session.get(FLOW_KEY) or {})
     data["registered"] = True
     session[FLOW_KEY] = data
-    session[RECEIPT_KEY] = receipt
+    session[RECEIPT_KEY] = reference
+    registered = [r for r in registered_references(session) if r != reference]
+    session[REGISTERED_KEY] = [*registered, reference][-REGISTERED_KEPT:]
 
 
-def receipt_get(session: SessionBase) -> dict[str, str] | None:
-    receipt = session.get(RECEIPT_KEY)
-    return receipt if isinstance(receipt, dict) else None
+def receipt_get(session: SessionBase) -> str | None:
+    """The reference of the registration this session's flow made last."""
+    reference = session.get(RECEIPT_KEY)
+    return reference if isinstance(reference, str) else None
+
+
+def registered_references(session: SessionBase) -> list[str]:
+    """The references registered in this session, newest last. Only a convenience: whether a
+    receipt may be shown is decided from the login and the register, never from this list."""
+    found = session.get(REGISTERED_KEY)
+    return [r for r in found if isinstance(r, str)] if isinstance(found, list) else []

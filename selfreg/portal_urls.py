@@ -14,4 +14,9 @@ urlpatterns = [
     path(f"{BASE}/hvem", views.who, name="who"),
     path(f"{BASE}/skjema", views_form.registration_form, name="form"),
     path(f"{BASE}/kvittering", views.receipt, name="receipt"),
+    path(
+        f"{BASE}/kvittering/<str:reference>", views.receipt_by_reference, name="receipt_reference"
+    ),
+    # The link in the confirmation: it names nothing of what was registered.
+    path("kvittering/<str:reference>", views.receipt_by_reference, name="receipt_link"),
 ]

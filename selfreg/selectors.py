@@ -7,15 +7,21 @@ time, so the configured implementation (or a test's replacement) is the one used
 
 import datetime
 import hmac
+import logging
 from dataclasses import dataclass
 
 from django.utils.crypto import salted_hmac
 
 from municipalities.selectors import postal_place
 from registers import interfaces
-from registers.types import RegisterPerson
+from registers.types import RegisterError, RegisterPerson
 from selfreg import rules
+from tracing.models import Index
+from tracing.references import is_reference, reference_normalize
 from tracing.registration import PersonDetails
+from tracing.selectors import index_self_registered_by_reference
+
+logger = logging.getLogger(__name__)
 
 SELF_CHOICE = "self"
 _CHOICE_SALT = "selfreg.subject-choice"
@@ -68,6 +74,20 @@ def subject_get(*, parent: RegisterPerson, choice: str, today: datetime.date) ->
     return None
 
 
+def citizen_contact(*, pid: str) -> tuple[str, str]:
+    """The (phone, e-mail) KRR has for the citizen, for the confirmation of a child's
+    registration; empty if they are reserved or not in KRR. A KRR that cannot answer gives
+    empty values too: a confirmation never blocks or fails a registration."""
+    try:
+        contact = interfaces.get_krr().contact_info(pid)
+    except RegisterError as exc:
+        logger.warning("KRR unavailable for the confirmation: %s", type(exc).__name__)
+        return "", ""
+    if contact is None or contact.reserved:
+        return "", ""
+    return contact.phone, contact.email
+
+
 def subject_prefill(*, subject: Subject, contact: bool = True) -> PersonDetails:
     """C-6: names, address, postal code and post town from Folkeregisteret; phone and e-mail
     from KRR for the citizen themself. A person reserved in KRR, or not in it, gets empty
@@ -94,3 +114,30 @@ def subject_prefill(*, subject: Subject, contact: bool = True) -> PersonDetails:
         phone=phone,
         email=email,
     )
+
+
+@dataclass(frozen=True)
+class Receipt:
+    index: Index
+    is_self: bool
+
+
+def citizen_receipt(*, citizen_pid: str, reference: str, today: datetime.date) -> Receipt | None:
+    """The self-registration with this reference, if it is the citizen's own or that of a child
+    the register offers them today (C-4, checked on every request); else None, the same for a
+    foreign and a missing reference."""
+    reference = reference_normalize(reference)
+    if not is_reference(reference):
+        return None
+    index = index_self_registered_by_reference(reference=reference)
+    if index is None:
+        return None
+    if hmac.compare_digest(index.fnr.encode(), citizen_pid.encode()):
+        return Receipt(index=index, is_self=True)
+    parent = citizen_person(pid=citizen_pid)
+    if parent is None:
+        return None
+    for subject in subject_options(parent=parent, today=today):
+        if not subject.is_self and subject.person.fnr == index.fnr:
+            return Receipt(index=index, is_self=False)
+    return None

@@ -3,6 +3,9 @@
 import dataclasses
 import uuid
 
+from django.db import transaction
+
+from selfreg.confirmation import confirmation_enqueue
 from selfreg.selectors import Subject
 from tracing.models import RegisteredByKind
 from tracing.registration import Answers, PersonDetails, Registration, values_of
@@ -19,12 +22,17 @@ def selfreg_submit(
     municipality_number: str,
     citizen_pid: str,
     submission_id: uuid.UUID,
+    confirm_to: tuple[str, str] = ("", ""),
 ) -> RegistrationResult:
     """I-5: person data from the registers (phone and e-mail as the citizen corrected them),
     index fields from the form, "registered by" from the login. The import runs in one
     transaction under the duplicate rules; C-5 is checked again inside it, and a repeated
     `submission_id` returns the first registration (C-8). Raises tracing's TracingError
-    (AlreadyRegistered for C-5, D-1a, D-2a)."""
+    (AlreadyRegistered for C-5, D-1a, D-2a).
+
+    `confirm_to` is the (phone, e-mail) the confirmation goes to: the citizen's own, also for a
+    child. It is queued in the same transaction, so it is sent if and only if the registration
+    is made, and once: a repeated submission queues nothing."""
     person = dataclasses.replace(
         prefill,
         phone=phone if subject.is_self else "",
@@ -32,10 +40,15 @@ def selfreg_submit(
     )
     registration = Registration(**values_of(person), **values_of(answers))
     kind = RegisteredByKind.SELF if subject.is_self else RegisteredByKind.GUARDIAN
-    return index_register(
-        registration=registration,
-        municipality_number=municipality_number,
-        registered_by=RegisteredBy(kind=kind, fnr=citizen_pid),
-        self_registered=True,
-        submission_id=submission_id,
-    )
+    with transaction.atomic():
+        result = index_register(
+            registration=registration,
+            municipality_number=municipality_number,
+            registered_by=RegisteredBy(kind=kind, fnr=citizen_pid),
+            self_registered=True,
+            submission_id=submission_id,
+        )
+        if not result.repeated_submission:
+            phone_to, email_to = confirm_to
+            confirmation_enqueue(reference=result.index.reference, phone=phone_to, email=email_to)
+    return result

@@ -7,7 +7,7 @@ Every page needs a login (C-1) and answers 503 when a register is down (portal_p
 import re
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from core.forms import form_as_typed
 from core.i18n import is_language_switch
-from core.localtime import local_today
+from core.localtime import local_timestamp, local_today
 from municipalities.models import Municipality
 from municipalities.selectors import (
     municipality_choices,
@@ -27,7 +27,7 @@ from registers.types import RegisterPerson
 from selfreg.decorators import portal_page
 from selfreg.flow import flow_begin, receipt_get
 from selfreg.forms import MunicipalityForm, WhoForm
-from selfreg.selectors import Subject, citizen_person, subject_options
+from selfreg.selectors import Subject, citizen_person, citizen_receipt, subject_options
 from tracing.selectors import index_active_or_self_registered_recently
 
 NUMBER_RE = re.compile(r"^[0-9]{4}$")
@@ -178,11 +178,34 @@ def who(request: HttpRequest) -> HttpResponse:
     return render(request, "selfreg/who.html", context)
 
 
+def render_receipt(request: HttpRequest, reference: str) -> HttpResponse:
+    found = citizen_receipt(
+        citizen_pid=request.citizen_pid, reference=reference, today=local_today()
+    )
+    if found is None:
+        raise Http404
+    index = found.index
+    context = {
+        "index": index,
+        "person": index.person,
+        "is_self": found.is_self,
+        "registered_at": local_timestamp(index.opened_at),
+        "again_url": start_url(index.municipality_id),
+    }
+    return render(request, "selfreg/receipt.html", context)
+
+
 @portal_page("GET")
 def receipt(request: HttpRequest) -> HttpResponse:
     """C-8: "Skjemaet er registrert" after the redirect from a successful submission (PRG)."""
-    data = receipt_get(request.session)
-    if data is None:
+    reference = receipt_get(request.session)
+    if reference is None:
         return redirect("selfreg:start")
-    context = {**data, "again_url": start_url(data.get("municipality_number", ""))}
-    return render(request, "selfreg/receipt.html", context)
+    return render_receipt(request, reference)
+
+
+@portal_page("GET")
+def receipt_by_reference(request: HttpRequest, reference: str) -> HttpResponse:
+    """A receipt reached later, e.g. from the confirmation's link: only the citizen's own
+    registration or a child's they may register for (C-4)."""
+    return render_receipt(request, reference)

@@ -13,13 +13,14 @@ from django.utils.translation import gettext as _
 
 from core.forms import form_as_typed
 from core.i18n import is_language_switch
-from core.localtime import local_timestamp, local_today
+from core.localtime import local_today
 from core.ratelimit import by_citizen, by_client, rate_limited
 from municipalities.selectors import municipality_get
 from selfreg.decorators import portal_page
 from selfreg.flow import flow_get, flow_mark_registered
 from selfreg.forms import RegistrationForm
 from selfreg.selectors import (
+    citizen_contact,
     citizen_person,
     subject_get,
     subject_prefill,
@@ -33,6 +34,14 @@ from selfreg.views import (
 )
 from tracing.selectors import index_active_or_self_registered_recently
 from tracing.services import AlreadyRegistered, TracingError
+
+
+def confirmation_contact(*, subject, parent, form: RegistrationForm) -> tuple[str, str]:
+    """Where the confirmation goes: the phone and e-mail the citizen gave in the form; for a
+    child, which has none, the parent's own from KRR (selfreg.selectors.citizen_contact)."""
+    if subject.is_self:
+        return form.contact["phone"], form.contact["email"]
+    return citizen_contact(pid=parent.fnr)
 
 
 @portal_page("GET", "POST")
@@ -88,6 +97,7 @@ def registration_form(request: HttpRequest) -> HttpResponse:
                     municipality_number=municipality.number,
                     citizen_pid=request.citizen_pid,
                     submission_id=flow.submission_id,
+                    confirm_to=confirmation_contact(subject=subject, parent=parent, form=form),
                 )
             except AlreadyRegistered:
                 return render_already_registered(request, **already)
@@ -95,16 +105,7 @@ def registration_form(request: HttpRequest) -> HttpResponse:
                 return render_problem(
                     request, title=_("Skjemaet ble ikke registrert"), message=str(exc), status=409
                 )
-            flow_mark_registered(
-                request.session,
-                receipt={
-                    "name": subject.person.full_name,
-                    "is_self": "1" if subject.is_self else "",
-                    "municipality_name": municipality.name,
-                    "municipality_number": municipality.number,
-                    "registered_at": local_timestamp(result.index.opened_at),
-                },
-            )
+            flow_mark_registered(request.session, reference=result.index.reference)
             return redirect("selfreg:receipt")
     context = {
         "form": form,

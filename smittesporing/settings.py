@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "core",  # what every app uses: error pages, headers, sessions, rate limits (no models)
     "municipalities",
     "registers",
+    "outbox",  # e-mail and SMS sent after commit by `manage.py send_outbox`
     "tracing",
     "selfreg",
     "accounts",
@@ -285,6 +286,35 @@ METRICS_ALLOWED_ADDRESSES = env_list("METRICS_ALLOWED_ADDRESSES", ["127.0.0.1", 
 LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "plain")
 if LOG_FORMAT not in ("json", "plain"):
     raise ImproperlyConfiguredEnv(f"LOG_FORMAT must be json or plain, not {LOG_FORMAT!r}")
+
+# --- Confirmations to the citizen: e-mail and SMS, queued in the outbox, sent by send_outbox ---
+# Django's SMTP backend whenever EMAIL_HOST is set; without it (development) the worker writes
+# each e-mail to its standard output. Production refuses to start without EMAIL_HOST.
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+DEV_FROM_EMAIL = "ikke-svar@smittesporing.invalid"
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", DEV_FROM_EMAIL)
+SMS_BACKEND = env_str("SMS_BACKEND", "fake")  # "fake" (standard output) or "http"
+SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = env_str("SMS_GATEWAY_TOKEN", "")
+SMS_SENDER = env_str("SMS_SENDER", "Kommunen")
+SMS_TIMEOUT_SECONDS = float(env_str("SMS_TIMEOUT_SECONDS", "10"))
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 12)
+OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 30)
+OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 3600)
+# A message "sending" for longer than this belongs to a worker that stopped; never resent.
+OUTBOX_CLAIM_TIMEOUT_SECONDS = env_int("OUTBOX_CLAIM_TIMEOUT_SECONDS", 600)
+OUTBOX_KEEP_DAYS = env_int("OUTBOX_KEEP_DAYS", 30)
 
 LOGGING = {
     "version": 1,

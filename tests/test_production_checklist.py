@@ -218,6 +218,9 @@ def test_the_production_checklist_serves_an_https_page_with_hsts_and_static_file
         MASKINPORTEN_CLIENT_ID="smittesporing-test-client",
         MASKINPORTEN_KID="smittesporing-test-key",
         MASKINPORTEN_KEY_FILE=str(rsa_key_file(workdir / "maskinporten.pem")),
+        EMAIL_HOST="127.0.0.1",
+        SMS_GATEWAY_URL="https://sms.invalid/send",
+        SMS_GATEWAY_TOKEN=secrets.token_urlsafe(32),
         GUNICORN_BIND=f"127.0.0.1:{app_port}",
         GUNICORN_WORKERS="2",
     )

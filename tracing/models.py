@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Municipality
+from tracing.references import LENGTH as REFERENCE_LENGTH
+from tracing.references import reference_new
 
 
 class Person(models.Model):
@@ -69,6 +71,10 @@ class Index(models.Model):
         CLOSED = "closed", _("Avsluttet")
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="indexes")
+    # «Referansenummer»: shown on the citizen's receipt and in the back office.
+    reference = models.CharField(
+        max_length=REFERENCE_LENGTH, unique=True, default=reference_new, editable=False
+    )
     # Copied from the person so that the database itself holds D-3: one active index per number.
     fnr = models.CharField(max_length=11)
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")

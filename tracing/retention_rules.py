@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.retention import access_log_delete, login_failures_delete
 from core.sessions import expired_sessions_delete
+from outbox.services import outbox_purge
 from tracing.retention import closed_indexes_delete
 
 # C-5 looks 14 days back for earlier self-registrations; no period may be shorter than that.
@@ -58,6 +59,10 @@ def _expired_sessions(before: datetime.datetime, dry_run: bool) -> dict[str, int
     return {"utløpte sesjoner": expired_sessions_delete(before=before, dry_run=dry_run)}
 
 
+def _outbox(before: datetime.datetime, dry_run: bool) -> dict[str, int]:
+    return {"sendte meldinger": outbox_purge(before=before, dry_run=dry_run)}
+
+
 RULES: tuple[RetentionRule, ...] = (
     RetentionRule(
         name="closed_indexes",
@@ -79,6 +84,13 @@ RULES: tuple[RetentionRule, ...] = (
         period_setting=None,
         fixed_period=datetime.timedelta(days=1),
         apply=_login_failures,
+    ),
+    RetentionRule(
+        name="outbox",
+        what="Sendte og oppgitte meldinger i utboksen (adresse og tekst er alt tømt)",
+        period_setting="OUTBOX_KEEP_DAYS",
+        fixed_period=None,
+        apply=_outbox,
     ),
     RetentionRule(
         name="expired_sessions",

@@ -53,6 +53,16 @@ def index_active_or_self_registered_recently(*, fnr: str, now: datetime.datetime
     ).exists()
 
 
+def index_self_registered_by_reference(*, reference: str) -> Index | None:
+    """A self-registration by its «Referansenummer», with its person and municipality: what the
+    citizen's receipt shows. Whose it is, the caller checks (C-4)."""
+    return (
+        Index.objects.select_related("person", "municipality")
+        .filter(reference=reference, self_registered=True)
+        .first()
+    )
+
+
 def index_list(
     *,
     municipality_numbers: Collection[str],

@@ -22,6 +22,7 @@ from tracing.models import (
     RegisteredByKind,
     WorklistPreference,
 )
+from tracing.references import reference_new
 from tracing.registration import ANSWER_FIELDS, PERSON_FIELDS, PersonDetails, Registration
 from tracing.rules import Decision, Outcome, decide
 from tracing.selectors import duplicate_candidates, index_active_or_self_registered_recently
@@ -63,6 +64,15 @@ def _lock_person(fnr: str) -> None:
         if list(PersonLock.objects.select_for_update().filter(fnr=fnr).values_list("pk")):
             return
     raise TracingError(gettext("Registreringen kunne ikke låses. Prøv igjen."))
+
+
+def _reference_unused() -> str:
+    # 2**50 references make a repeat unlikely, not impossible: a clash would fail the
+    # registration on the unique constraint, so look first.
+    while True:
+        reference = reference_new()
+        if not Index.objects.filter(reference=reference).exists():
+            return reference
 
 
 def _person_data(registration: PersonDetails) -> dict:
@@ -175,6 +185,7 @@ def _index_register(
             index = Index.objects.create(
                 person=person,
                 fnr=registration.fnr,
+                reference=_reference_unused(),
                 municipality_id=municipality_number,
                 opened_at=now,
                 follow_up_on=local_date(now),

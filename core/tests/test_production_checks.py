@@ -52,6 +52,10 @@ SAFE = {
     "MASKINPORTEN_KEY_FILE": _organisation_key_file(),
     "MASKINPORTEN_AUDIENCE": "https://maskinporten.example.no/",
     "MASKINPORTEN_TOKEN_URL": "https://maskinporten.example.no/token",
+    "EMAIL_HOST": "smtp.example.no",
+    "DEFAULT_FROM_EMAIL": "ikke-svar@kommune.example.no",
+    "SMS_BACKEND": "http",
+    "SMS_GATEWAY_URL": "https://sms.example.no/send",
 }
 # Settings that a deployment could get wrong and that would switch a protection off.
 _UNSET = ("SECURE_HSTS_SECONDS", "SECURE_SSL_REDIRECT", "SESSION_ABSOLUTE_TIMEOUT_SECONDS")
@@ -175,6 +179,10 @@ def _case_id(value):
         ({"RATE_LIMIT_ENABLED": "false"}, "RATE_LIMIT_ENABLED"),
         ({"REDIS_URL": None}, "REDIS_URL"),
         ({"REDIS_URL": ""}, "REDIS_URL"),
+        ({"EMAIL_HOST": ""}, "EMAIL_HOST"),
+        ({"DEFAULT_FROM_EMAIL": ""}, "DEFAULT_FROM_EMAIL"),
+        ({"SMS_BACKEND": "fake"}, "SMS_BACKEND"),
+        ({"SMS_GATEWAY_URL": ""}, "SMS_GATEWAY_URL"),
     ],
     ids=_case_id,
 )

@@ -63,11 +63,13 @@ def test_s11_the_rules_are_data_with_their_periods():
         "closed_indexes",
         "access_log",
         "login_failures",
+        "outbox",
         "expired_sessions",
     ]
     by_name = {rule.name: rule for rule in RULES}
     assert by_name["closed_indexes"].period_setting == "RETENTION_CLOSED_INDEX_DAYS"
     assert by_name["access_log"].period_setting == "RETENTION_ACCESS_LOG_DAYS"
+    assert by_name["outbox"].period_setting == "OUTBOX_KEEP_DAYS"
 
 
 def test_s11_each_period_starts_counting_at_its_own_date(history):

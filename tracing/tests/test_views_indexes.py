@@ -242,3 +242,10 @@ def test_follow_up_date_moves_the_index_off_todays_list(tracer):
     response = tracer.post(url(index, "oppfolging"), {"follow_up_on": yesterday.isoformat()})
     assert response.status_code == 400
     assert "tilbake i tid" in response.content.decode()
+
+
+def test_index_page_shows_the_reference_number(tracer):
+    index = IndexFactory(person__municipality_id=OSLO)
+    html = tracer.get(url(index)).content.decode()
+    assert "Referansenummer" in html
+    assert f'<dd class="reference">{index.reference}</dd>' in html
