@@ -16,6 +16,7 @@ from tracing.models import Index, RegisteredByKind
 
 TODAY = "i-dag"
 SELF_REGISTERED = "selvregistrerte"
+FOLLOW_UP_COLUMN = "oppfolging"
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ _COLUMN_LIST = [
     ),
     Column("status", _("Status"), ("status",), ("status",), _STATUS_LABELS.__getitem__),
     Column("opprettet", _("Opprettet"), ("opened_at",), ("opened_at",), _moment),
-    Column("oppfolging", _("Oppfølging"), ("follow_up_on",), ("follow_up_on",), _date),
+    Column(FOLLOW_UP_COLUMN, _("Oppfølging"), ("follow_up_on",), ("follow_up_on",), _date),
     Column(
         "provedato",
         _("Prøvedato"),
@@ -152,6 +153,14 @@ DEFAULT_COLUMNS = (
 )
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
+
+
+def follow_up_overdue_days(index: Index, *, today: datetime.date) -> int:
+    """How many days an active index's follow-up is past its date; 0 when it is not overdue
+    (due today, later, or the index is closed)."""
+    if index.status != Index.Status.ACTIVE or index.follow_up_on is None:
+        return 0
+    return max((today - index.follow_up_on).days, 0)
 
 
 def worklist_columns(*, chosen: Sequence[str] | None) -> list[Column]:

@@ -7,6 +7,7 @@ tracing.services.
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -27,6 +28,7 @@ from tracing.services import (
     index_set_follow_up,
     note_add,
 )
+from tracing.worklists import follow_up_overdue_days
 
 
 def author_label(user) -> str:
@@ -77,6 +79,7 @@ def _render(
         "backoffice/index.html",
         {
             "index": index,
+            "overdue_days": follow_up_overdue_days(index, today=timezone.localdate()),
             "person": index.person,
             "source": _source(index),
             "registered_by_user": index.registered_by_user,

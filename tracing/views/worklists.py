@@ -28,12 +28,14 @@ from tracing.services import worklist_columns_set
 from tracing.worklists import (
     COLUMNS,
     DEFAULT_PAGE_SIZE,
+    FOLLOW_UP_COLUMN,
     PAGE_SIZES,
     REQUIRED_COLUMNS,
     WORKLISTS,
     Column,
     Worklist,
     WorklistFilters,
+    follow_up_overdue_days,
     worklist_columns,
     worklist_filter,
     worklist_indexes,
@@ -210,7 +212,15 @@ def worklist_view(request: HttpRequest, worklist: str) -> HttpResponse:
     indexes: list[Index] = worklist_page_rows(page.object_list)
     indexes_log(user=request.user, indexes=indexes, action=AccessAction.LIST)
     data_columns = query.columns[1:]  # the first is the name, a row header with a link
-    rows = [{"index": i, "cells": [c.value(i) for c in data_columns]} for i in indexes]
+    today = timezone.localdate()
+    rows = [
+        {
+            "index": i,
+            "cells": [{"key": c.key, "text": c.value(i)} for c in data_columns],
+            "overdue_days": follow_up_overdue_days(i, today=today),
+        }
+        for i in indexes
+    ]
     return render(
         request,
         "backoffice/worklist.html",
@@ -221,6 +231,8 @@ def worklist_view(request: HttpRequest, worklist: str) -> HttpResponse:
             "headers": _headers(query),
             "rows": rows,
             "page": page,
+            "follow_up_column": FOLLOW_UP_COLUMN,
+            "follow_up_shown": any(c.key == FOLLOW_UP_COLUMN for c in data_columns),
             "page_query": _querystring(query) + "&",
             "list_path": f"{request.path}?{_querystring(query)}",
             "page_size": query.page_size,
