@@ -197,9 +197,29 @@ def test_close_contact_bad_fnr_and_self_and_twice(tracer):
     assert CloseContact.objects.count() == 1
 
 
+def test_closing_asks_first_on_a_page_of_its_own(tracer):
+    """«Avslutt indeks» posts to a confirmation page; nothing is closed until its button."""
+    index = IndexFactory(person__first_name="Siri", person__last_name="Spør")
+    response = tracer.post(url(index, "avslutt"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Vil du avslutte indeksen for Siri Spør?" in body
+    assert f'action="{url(index, "avslutt")}"' in body
+    assert '<input type="hidden" name="bekreft" value="ja">' in body
+    assert f'href="{url(index)}">Avbryt</a>' in body
+    assert "<script" not in body
+    index.refresh_from_db()
+    assert index.status == Index.Status.ACTIVE
+    # Seeing the question is a read of the index (B-4), not a close.
+    assert list(AccessLogEntry.objects.values_list("action", flat=True)) == ["view"]
+    tracer.post(url(index, "avslutt"), {"bekreft": "nei"})
+    index.refresh_from_db()
+    assert index.status == Index.Status.ACTIVE
+
+
 def test_close_and_reopen(tracer):
     index = IndexFactory()
-    tracer.post(url(index, "avslutt"))
+    tracer.post(url(index, "avslutt"), {"bekreft": "ja"})
     index.refresh_from_db()
     assert index.status == Index.Status.CLOSED
     body = tracer.get(url(index)).content.decode()
