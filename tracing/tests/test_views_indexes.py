@@ -1,6 +1,7 @@
 """The index page and its actions (B-3), each logged (B-4) and each through tracing.services."""
 
 import datetime
+import re
 
 import pytest
 from django.db import DatabaseError
@@ -262,3 +263,28 @@ def test_follow_up_date_moves_the_index_off_todays_list(tracer):
     response = tracer.post(url(index, "oppfolging"), {"follow_up_on": yesterday.isoformat()})
     assert response.status_code == 400
     assert "tilbake i tid" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("action", "data", "field"),
+    [
+        ("notat", {"title": "", "text": ""}, "id_text"),
+        ("naerkontakt", {"fnr": "123"}, "id_fnr"),
+        ("oppfolging", {"follow_up_on": "i morgen"}, "id_follow_up_on"),
+    ],
+)
+def test_a_failed_form_on_the_index_page_puts_the_focus_on_its_error_summary(
+    tracer, action, data, field
+):
+    """As in the citizen portal: the summary takes the focus (autofocus), and the form's
+    address has no #fragment, which would stop the browser from moving it."""
+    index = IndexFactory()
+    response = tracer.post(url(index, action), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    summary = re.search(
+        r'<div class="ds-error-summary" tabindex="-1" autofocus[^>]*>(.*?)</div>', html, re.S
+    )
+    assert summary and f'href="#{field}"' in summary.group(1)
+    assert html.count("autofocus") == 1
+    assert not re.search(r'<form[^>]*action="[^"]*#', html)
