@@ -7,15 +7,18 @@ time, so the configured implementation (or a test's replacement) is the one used
 
 import datetime
 import hmac
+import logging
 from dataclasses import dataclass
 
 from django.utils.crypto import salted_hmac
 
 from municipalities.selectors import postal_place
 from registers import interfaces
-from registers.types import RegisterPerson
+from registers.types import RegisterError, RegisterPerson
 from selfreg import rules
 from tracing.registration import PersonDetails
+
+logger = logging.getLogger(__name__)
 
 SELF_CHOICE = "self"
 _CHOICE_SALT = "selfreg.subject-choice"
@@ -66,6 +69,29 @@ def subject_get(*, parent: RegisterPerson, choice: str, today: datetime.date) ->
         if hmac.compare_digest(subject.choice.encode(), (choice or "").encode()):
             return subject
     return None
+
+
+@dataclass(frozen=True)
+class Guardian:
+    """The logged-in parent registering a child, as the index keeps them for the tracer."""
+
+    name: str
+    phone: str
+
+
+def guardian_of(*, parent: RegisterPerson) -> Guardian:
+    """The parent's name from Folkeregisteret and phone from KRR: none if they are reserved or
+    not in KRR, and none if KRR does not answer. The child's registration is not refused for
+    the guardian's phone: the tracer still has the guardian's name and number to go by."""
+    phone = ""
+    try:
+        contact = interfaces.get_krr().contact_info(parent.fnr)
+    except RegisterError as exc:
+        logger.warning("KRR unavailable for a guardian's phone: %s", type(exc).__name__)
+    else:
+        if contact is not None and not contact.reserved:
+            phone = contact.phone
+    return Guardian(name=parent.full_name, phone=phone)
 
 
 def subject_prefill(*, subject: Subject, contact: bool = True) -> PersonDetails:

@@ -19,6 +19,7 @@ from selfreg.flow import flow_get, flow_mark_registered
 from selfreg.forms import RegistrationForm
 from selfreg.selectors import (
     citizen_person,
+    guardian_of,
     subject_get,
     subject_prefill,
 )
@@ -83,6 +84,7 @@ def registration_form(request: HttpRequest) -> HttpResponse:
                     municipality_number=municipality.number,
                     citizen_pid=request.citizen_pid,
                     submission_id=flow.submission_id,
+                    guardian=guardian_of(parent=parent) if is_child else None,
                 )
             except AlreadyRegistered:
                 return render_already_registered(request, **already)

@@ -288,3 +288,38 @@ def test_a_failed_form_on_the_index_page_puts_the_focus_on_its_error_summary(
     assert summary and f'href="#{field}"' in summary.group(1)
     assert html.count("autofocus") == 1
     assert not re.search(r'<form[^>]*action="[^"]*#', html)
+
+
+def _facts(body: str) -> dict[str, str]:
+    """The index page's label/value lists as label -> value text."""
+    pairs = re.findall(r"<dt>(.*?)</dt>\s*<dd[^>]*>(.*?)</dd>", body, re.S)
+    return {dt: re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", dd)).strip() for dt, dd in pairs}
+
+
+def test_a_childs_index_shows_the_guardians_name_and_phone_labelled_foresatt(tracer):
+    index = index_register(
+        registration=Registration(
+            fnr=new_fnr(), first_name="Ola", last_name="Barnesen", no_symptoms=True
+        ),
+        municipality_number=OSLO,
+        registered_by=RegisteredBy(
+            kind=RegisteredByKind.GUARDIAN,
+            fnr=new_fnr(),
+            name="Kari Foresattesen",
+            phone="+4791234567",
+        ),
+        self_registered=True,
+    ).index
+    body = tracer.get(url(index)).content.decode()
+    assert _facts(body)["Foresatt"] == "Kari Foresattesen Telefon: +4791234567"
+    assert 'href="tel:+4791234567"' in body
+
+
+def test_a_guardian_without_a_phone_says_so_and_an_adult_has_no_guardian(tracer):
+    child = IndexFactory(
+        registered_by_kind=RegisteredByKind.GUARDIAN, registered_by_name="Kari Foresattesen"
+    )
+    facts = _facts(tracer.get(url(child)).content.decode())
+    assert facts["Foresatt"] == "Kari Foresattesen Telefon: ikke registrert"
+    adult = IndexFactory(registered_by_kind=RegisteredByKind.SELF)
+    assert "Foresatt" not in _facts(tracer.get(url(adult)).content.decode())
