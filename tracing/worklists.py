@@ -16,7 +16,6 @@ from tracing.models import Index, RegisteredByKind
 
 TODAY = "i-dag"
 SELF_REGISTERED = "selvregistrerte"
-FOLLOW_UP_COLUMN = "oppfolging"
 
 
 @dataclass(frozen=True)
@@ -105,7 +104,7 @@ _COLUMN_LIST = [
     ),
     Column("status", _("Status"), ("status",), ("status",), _STATUS_LABELS.__getitem__),
     Column("opprettet", _("Opprettet"), ("opened_at",), ("opened_at",), _moment),
-    Column(FOLLOW_UP_COLUMN, _("Oppfølging"), ("follow_up_on",), ("follow_up_on",), _date),
+    Column("oppfolging", _("Oppfølging"), ("follow_up_on",), ("follow_up_on",), _date),
     Column(
         "provedato",
         _("Prøvedato"),

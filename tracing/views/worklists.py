@@ -28,7 +28,6 @@ from tracing.services import worklist_columns_set
 from tracing.worklists import (
     COLUMNS,
     DEFAULT_PAGE_SIZE,
-    FOLLOW_UP_COLUMN,
     PAGE_SIZES,
     REQUIRED_COLUMNS,
     WORKLISTS,
@@ -212,11 +211,13 @@ def worklist_view(request: HttpRequest, worklist: str) -> HttpResponse:
     indexes: list[Index] = worklist_page_rows(page.object_list)
     indexes_log(user=request.user, indexes=indexes, action=AccessAction.LIST)
     data_columns = query.columns[1:]  # the first is the name, a row header with a link
+    # An overdue follow-up is marked by the name: the column that stays in view on a phone,
+    # whichever columns the tracer has chosen.
     today = timezone.localdate()
     rows = [
         {
             "index": i,
-            "cells": [{"key": c.key, "text": c.value(i)} for c in data_columns],
+            "cells": [c.value(i) for c in data_columns],
             "overdue_days": follow_up_overdue_days(i, today=today),
         }
         for i in indexes
@@ -231,8 +232,6 @@ def worklist_view(request: HttpRequest, worklist: str) -> HttpResponse:
             "headers": _headers(query),
             "rows": rows,
             "page": page,
-            "follow_up_column": FOLLOW_UP_COLUMN,
-            "follow_up_shown": any(c.key == FOLLOW_UP_COLUMN for c in data_columns),
             "page_query": _querystring(query) + "&",
             "list_path": f"{request.path}?{_querystring(query)}",
             "page_size": query.page_size,
