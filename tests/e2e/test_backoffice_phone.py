@@ -285,3 +285,53 @@ def test_without_javascript_there_is_no_copy_button_and_the_text_is_there(
     expect(page.get_by_role("button", name=re.compile("^Kopier"))).to_have_count(0)
     expect(page.locator("#publish-link")).to_contain_text("kommunenummer=0301")
     context.close()
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_the_other_back_office_pages_and_their_failed_forms(visit, live_server, oslo, viewport):
+    """Login, «Registrer indeks», the filter, the access log and the list of municipalities:
+    usable at both widths, and a failed form puts the focus on its error summary."""
+    from django.contrib.auth.models import User
+
+    from tests.factories import StaffRoleFactory
+
+    StaffRoleFactory(
+        user=User.objects.get(username="oslo.begge"), municipality_id="4601", role="admin"
+    )
+    browsing = visit(viewport)
+    page = browsing.page
+
+    page.goto("/smittesporing/logg-inn/")
+    page.get_by_role("button", name="Logg inn").click()
+    expect(page.locator(".ds-error-summary")).to_be_focused()
+    _check(browsing, "login-error")
+    page.get_by_label("Brukernavn").fill("oslo.begge")
+    page.get_by_label("Passord").fill("feil-passord")
+    page.get_by_role("button", name="Logg inn").click()
+    expect(page.get_by_role("alert")).to_be_focused()
+    _log_in(page)
+
+    page.get_by_role("link", name="Registrer indeks").click()
+    page.get_by_role("button", name="Registrer indeks").click()
+    summary = page.locator(".ds-error-summary")
+    expect(summary).to_be_focused()
+    expect(
+        summary.get_by_role("link", name=re.compile("Fødselsnummer|påkrevet"))
+    ).not_to_have_count(0)
+    _check(browsing, "register-errors")
+
+    page.get_by_role("link", name="Selvregistrerte personer").click()
+    page.get_by_role("textbox", name="Navn").fill("1")
+    page.get_by_role("button", name="Bruk filter").click()
+    expect(page.locator(".ds-error-summary")).to_be_focused()
+    _check(browsing, "selfregistered-filter-error")
+
+    page.get_by_role("link", name="Tilgangslogg").click()
+    page.get_by_label("Fødselsnummer").fill("123")
+    page.get_by_role("button", name="Søk", exact=True).click()
+    expect(page.locator(".ds-error-summary")).to_be_focused()
+    _check(browsing, "access-log-error")
+
+    page.get_by_role("link", name="Forvaltning").click()
+    expect(page.get_by_role("link", name=re.compile("Bergen"))).to_be_visible()
+    _check(browsing, "forvaltning-list")
