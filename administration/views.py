@@ -142,6 +142,7 @@ def _confirm_switch_off(request: HttpRequest, municipality: Municipality) -> Htt
         "backoffice/confirm.html",
         {
             "nav": "forvaltning",
+            "page_title": _("Slå av selvregistrering"),
             "title": _("Vil du slå av selvregistrering for %(name)s?")
             % {"name": municipality.name},
             "paragraphs": [

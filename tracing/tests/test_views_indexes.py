@@ -205,6 +205,8 @@ def test_closing_asks_first_on_a_page_of_its_own(tracer):
     assert response.status_code == 200
     body = response.content.decode()
     assert "Vil du avslutte indeksen for Siri Spør?" in body
+    # The page's title, which browser history keeps, names the index by its id only.
+    assert f"<title>Avslutt indeks {index.pk} – Smittesporing</title>" in body
     assert f'action="{url(index, "avslutt")}"' in body
     assert '<input type="hidden" name="bekreft" value="ja">' in body
     assert f'href="{url(index)}">Avbryt</a>' in body

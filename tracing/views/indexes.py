@@ -197,6 +197,7 @@ def _confirm_close(request: HttpRequest, index: Index) -> HttpResponse:
         request,
         "backoffice/confirm.html",
         {
+            "page_title": _("Avslutt indeks %(id)s") % {"id": index.pk},
             "title": _("Vil du avslutte indeksen for %(name)s?") % {"name": index.person.full_name},
             "paragraphs": [
                 _(
