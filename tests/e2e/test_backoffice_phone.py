@@ -97,6 +97,7 @@ def _check(browsing, name: str) -> None:
     no sideways scroll on a phone, no CSP violation, a screenshot; and no value on a label/value
     list wrapped inside a word (on a laptop too, where the index page's three columns are
     narrow)."""
+    browsing.page.wait_for_load_state("load")  # styles applied before anything is measured
     others = browsing.check(name)
     assert [v for v in others if v["id"] == "landmark-unique"] == [], f"{name}: {others}"
     assert words_split_across_lines(browsing.page) == [], name
@@ -120,6 +121,7 @@ def test_worklist_scroll_cue_fixed_name_overdue_and_pagination(visit, live_serve
     page.get_by_label("Antall per side").select_option("10")
     page.get_by_role("button", name="Bruk filter").click()
     expect(page.get_by_text("24 indekser")).to_be_visible()
+    page.wait_for_load_state("load")
 
     # Overdue: in words next to the date, with an icon that is decoration only.
     row = page.get_by_role("row").filter(has_text="Aasen, Otto")
@@ -153,6 +155,7 @@ def test_worklist_scroll_cue_fixed_name_overdue_and_pagination(visit, live_serve
     nav.get_by_role("link", name="Side 2").click()
     expect(nav.get_by_role("link", name="Side 2")).to_have_attribute("aria-current", "true")
     expect(nav.locator("[aria-current]")).to_have_count(1)
+    page.wait_for_load_state("load")
     drawn = nav.evaluate(
         """(nav) => [...nav.querySelectorAll('li')].map((li) => li.innerText.trim()
              + getComputedStyle(li, '::before').content.replace(/^none$|^normal$/, ''))"""
@@ -169,7 +172,7 @@ def test_worklist_scroll_cue_fixed_name_overdue_and_pagination(visit, live_serve
     # On the last page «Neste» keeps its place but is hidden, not drawn as «…».
     hidden_next = nav.locator("li").last.locator("[aria-hidden=true]")
     expect(hidden_next).to_have_text("Neste")
-    assert hidden_next.evaluate("(e) => getComputedStyle(e).visibility") == "hidden"
+    expect(hidden_next).to_have_css("visibility", "hidden")
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
