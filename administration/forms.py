@@ -10,6 +10,12 @@ class SelfregSwitchForm(forms.Form):
     """A-1: the buttons "Ta i bruk selvregistrering" (on) and "Slå av selvregistrering" (off)."""
 
     selvregistrering = forms.ChoiceField(choices=[("on", "on"), ("off", "off")])
+    # "ja" from the confirmation page that «Slå av selvregistrering» leads to.
+    bekreft = forms.CharField(required=False)
+
+    @property
+    def confirmed(self) -> bool:
+        return self.cleaned_data["bekreft"] == "ja"
 
     @property
     def enable(self) -> bool:

@@ -134,6 +134,8 @@ def selfreg_switch_view(request: HttpRequest, number: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Ukjent valg. Bruk knappene på siden."))
         return redirect("administration:municipality", number=municipality.number)
+    if not form.enable and municipality.selfreg_enabled and not form.confirmed:
+        return _confirm_switch_off(request, municipality)
     try:
         municipality = municipality_set_status(
             number=municipality.number,
@@ -158,6 +160,33 @@ def selfreg_switch_view(request: HttpRequest, number: str) -> HttpResponse:
         else:
             messages.success(request, _("Selvregistrering er slått av."))
     return redirect("administration:municipality", number=municipality.number)
+
+
+def _confirm_switch_off(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+    """«Slå av selvregistrering» asks first: citizens following the published link are turned
+    away from then on."""
+    return render(
+        request,
+        "backoffice/confirm.html",
+        {
+            "nav": "forvaltning",
+            "page_title": _("Slå av selvregistrering"),
+            "title": _("Vil du slå av selvregistrering for %(name)s?")
+            % {"name": municipality.name},
+            "paragraphs": [
+                _(
+                    "Innbyggere som følger lenken på kommunens hjemmeside, kan ikke lenger "
+                    "registrere en positiv hjemmetest. De får beskjed om å gå til kommunens "
+                    "hjemmeside."
+                ),
+                _("Registreringer som allerede er gjort, blir liggende i arbeidslistene."),
+            ],
+            "action": reverse("administration:selfreg_switch", args=[municipality.number]),
+            "fields": [("selvregistrering", "off")],
+            "confirm_label": _("Ja, slå av selvregistrering"),
+            "cancel_url": reverse("administration:municipality", args=[municipality.number]),
+        },
+    )
 
 
 @admin_required

@@ -23,6 +23,8 @@ from tracing.selectors import index_self_registered_by_reference
 
 logger = logging.getLogger(__name__)
 
+logger = logging.getLogger(__name__)
+
 SELF_CHOICE = "self"
 _CHOICE_SALT = "selfreg.subject-choice"
 
@@ -74,18 +76,30 @@ def subject_get(*, parent: RegisterPerson, choice: str, today: datetime.date) ->
     return None
 
 
-def citizen_contact(*, pid: str) -> tuple[str, str]:
-    """The (phone, e-mail) KRR has for the citizen, for the confirmation of a child's
-    registration; empty if they are reserved or not in KRR. A KRR that cannot answer gives
-    empty values too: a confirmation never blocks or fails a registration."""
+@dataclass(frozen=True)
+class Guardian:
+    """The logged-in parent registering a child: name and phone as the index keeps them for the
+    tracer («Foresatt»), phone and e-mail where the child's confirmation goes."""
+
+    name: str
+    phone: str
+    email: str
+
+
+def guardian_of(*, parent: RegisterPerson) -> Guardian:
+    """The parent's name from Folkeregisteret, phone and e-mail from KRR: none if they are
+    reserved or not in KRR, and none if KRR does not answer. Neither the child's registration
+    nor its confirmation is refused for that: the tracer still has the guardian's name and
+    number to go by."""
+    phone = email = ""
     try:
-        contact = interfaces.get_krr().contact_info(pid)
+        contact = interfaces.get_krr().contact_info(parent.fnr)
     except RegisterError as exc:
-        logger.warning("KRR unavailable for the confirmation: %s", type(exc).__name__)
-        return "", ""
-    if contact is None or contact.reserved:
-        return "", ""
-    return contact.phone, contact.email
+        logger.warning("KRR unavailable for a guardian's contact: %s", type(exc).__name__)
+    else:
+        if contact is not None and not contact.reserved:
+            phone, email = contact.phone, contact.email
+    return Guardian(name=parent.full_name, phone=phone, email=email)
 
 
 def subject_prefill(*, subject: Subject, contact: bool = True) -> PersonDetails:

@@ -6,7 +6,7 @@ import uuid
 from django.db import transaction
 
 from selfreg.confirmation import confirmation_enqueue
-from selfreg.selectors import Subject
+from selfreg.selectors import Guardian, Subject
 from tracing.models import RegisteredByKind
 from tracing.registration import Answers, PersonDetails, Registration, values_of
 from tracing.services import RegisteredBy, RegistrationResult, index_register
@@ -23,12 +23,14 @@ def selfreg_submit(
     citizen_pid: str,
     submission_id: uuid.UUID,
     confirm_to: tuple[str, str] = ("", ""),
+    guardian: Guardian | None = None,
 ) -> RegistrationResult:
     """I-5: person data from the registers (phone and e-mail as the citizen corrected them),
     index fields from the form, "registered by" from the login. The import runs in one
     transaction under the duplicate rules; C-5 is checked again inside it, and a repeated
     `submission_id` returns the first registration (C-8). Raises tracing's TracingError
-    (AlreadyRegistered for C-5, D-1a, D-2a).
+    (AlreadyRegistered for C-5, D-1a, D-2a). For a child, `guardian` is the parent as the
+    index keeps them: name and phone, labelled «Foresatt» in the back office.
 
     `confirm_to` is the (phone, e-mail) the confirmation goes to: the citizen's own, also for a
     child. It is queued in the same transaction, so it is sent if and only if the registration
@@ -39,12 +41,20 @@ def selfreg_submit(
         email=email if subject.is_self else "",
     )
     registration = Registration(**values_of(person), **values_of(answers))
-    kind = RegisteredByKind.SELF if subject.is_self else RegisteredByKind.GUARDIAN
+    if subject.is_self:
+        registered_by = RegisteredBy(kind=RegisteredByKind.SELF, fnr=citizen_pid)
+    else:
+        registered_by = RegisteredBy(
+            kind=RegisteredByKind.GUARDIAN,
+            fnr=citizen_pid,
+            name=guardian.name if guardian else "",
+            phone=guardian.phone if guardian else "",
+        )
     with transaction.atomic():
         result = index_register(
             registration=registration,
             municipality_number=municipality_number,
-            registered_by=RegisteredBy(kind=kind, fnr=citizen_pid),
+            registered_by=registered_by,
             self_registered=True,
             submission_id=submission_id,
         )

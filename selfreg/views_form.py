@@ -20,8 +20,8 @@ from selfreg.decorators import portal_page
 from selfreg.flow import flow_get, flow_mark_registered
 from selfreg.forms import RegistrationForm
 from selfreg.selectors import (
-    citizen_contact,
     citizen_person,
+    guardian_of,
     subject_get,
     subject_prefill,
 )
@@ -34,14 +34,6 @@ from selfreg.views import (
 )
 from tracing.selectors import index_active_or_self_registered_recently
 from tracing.services import AlreadyRegistered, TracingError
-
-
-def confirmation_contact(*, subject, parent, form: RegistrationForm) -> tuple[str, str]:
-    """Where the confirmation goes: the phone and e-mail the citizen gave in the form; for a
-    child, which has none, the parent's own from KRR (selfreg.selectors.citizen_contact)."""
-    if subject.is_self:
-        return form.contact["phone"], form.contact["email"]
-    return citizen_contact(pid=parent.fnr)
 
 
 @portal_page("GET", "POST")
@@ -87,6 +79,7 @@ def registration_form(request: HttpRequest) -> HttpResponse:
     else:
         form = RegistrationForm(request.POST, is_child=is_child, today=today)
         if form.is_valid():
+            guardian = guardian_of(parent=parent) if is_child else None
             try:
                 result = selfreg_submit(
                     subject=subject,
@@ -97,7 +90,12 @@ def registration_form(request: HttpRequest) -> HttpResponse:
                     municipality_number=municipality.number,
                     citizen_pid=request.citizen_pid,
                     submission_id=flow.submission_id,
-                    confirm_to=confirmation_contact(subject=subject, parent=parent, form=form),
+                    confirm_to=(
+                        (form.contact["phone"], form.contact["email"])
+                        if subject.is_self
+                        else (guardian.phone, guardian.email)  # a child has none of its own
+                    ),
+                    guardian=guardian,
                 )
             except AlreadyRegistered:
                 return render_already_registered(request, **already)

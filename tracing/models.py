@@ -96,6 +96,10 @@ class Index(models.Model):
     self_registered = models.BooleanField(default=False)
     registered_by_kind = models.CharField(max_length=10, choices=RegisteredByKind.choices)
     registered_by_fnr = models.CharField(max_length=11, blank=True)
+    # A child registered by a parent: the parent as the registration knew them (Folkeregisteret's
+    # name, KRR's phone), so that the tracer can reach the guardian.
+    registered_by_name = models.CharField(max_length=300, blank=True, db_default="")
+    registered_by_phone = models.CharField(max_length=20, blank=True, db_default="")
     registered_by_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

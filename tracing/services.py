@@ -45,6 +45,9 @@ class RegisteredBy:
     kind: RegisteredByKind
     fnr: str = ""
     user: AbstractBaseUser | None = None
+    # A guardian's name and phone, for the tracer to reach them (empty for anyone else).
+    name: str = ""
+    phone: str = ""
 
 
 @dataclass(frozen=True)
@@ -192,6 +195,8 @@ def _index_register(
                 self_registered=self_registered,
                 registered_by_kind=registered_by.kind,
                 registered_by_fnr=registered_by.fnr,
+                registered_by_name=registered_by.name,
+                registered_by_phone=registered_by.phone,
                 registered_by_user=registered_by.user,
                 submission_id=submission_id,
                 duplicate_rule=decision.rule,

@@ -157,6 +157,14 @@ PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
 
 
+def follow_up_overdue_days(index: Index, *, today: datetime.date) -> int:
+    """How many days an active index's follow-up is past its date; 0 when it is not overdue
+    (due today, later, or the index is closed)."""
+    if index.status != Index.Status.ACTIVE or index.follow_up_on is None:
+        return 0
+    return max((today - index.follow_up_on).days, 0)
+
+
 def worklist_columns(*, chosen: Sequence[str] | None) -> list[Column]:
     """The columns to show: the tracer's saved choice (I-3), else the default; unknown keys are
     dropped and the required ones always come first."""

@@ -22,12 +22,18 @@ def is_admin(user) -> bool:
 @register.filter
 def page_numbers(page: Page) -> list[int | None]:
     """Page links: the first, the last and two either side of the current page; None marks a
-    gap."""
+    gap of two pages or more (a gap of one is shown as that page's link: an ellipsis standing
+    for a single page hides it for nothing)."""
     last = page.paginator.num_pages
-    wanted = {1, last, *range(page.number - 2, page.number + 3)}
+    wanted = sorted(
+        n for n in {1, last, *range(page.number - 2, page.number + 3)} if 1 <= n <= last
+    )
     numbers: list[int | None] = []
-    for number in sorted(n for n in wanted if 1 <= n <= last):
-        if numbers and number - (numbers[-1] or 0) > 1:
+    for number in wanted:
+        previous = numbers[-1] if numbers else None
+        if previous is not None and number - previous == 2:
+            numbers.append(previous + 1)
+        elif previous is not None and number - previous > 2:
             numbers.append(None)
         numbers.append(number)
     return numbers

@@ -202,3 +202,15 @@ def test_csv_export_for_one_person(staff_client):
 def test_csv_export_refuses_get(staff_client):
     client = staff_client(admin_in=["0301"])
     assert client.get(reverse("accounts:access_log_export")).status_code == 405
+
+
+def test_a_failed_login_puts_the_focus_on_what_to_put_right(client):
+    """Empty fields: the error summary takes the focus. A wrong password: the one message does
+    (the same whether or not the username exists)."""
+    StaffFactory(username="kari", password=PASSWORD, tracer_in=["0301"])
+    empty = client.post(LOGIN, {"username": "", "password": ""}).content.decode()
+    assert '<div class="ds-error-summary" tabindex="-1" autofocus' in empty
+    assert empty.count("autofocus") == 1 and FAILED not in empty
+    wrong = _login(client, "kari", "feil-passord").content.decode()
+    assert 'role="alert" tabindex="-1" autofocus><p class="ds-paragraph">' + FAILED in wrong
+    assert wrong.count("autofocus") == 1

@@ -53,10 +53,28 @@ def test_a_customer_switches_selfreg_on_and_it_is_logged_with_who(staff_client):
     assert timezone.localtime(change.changed_at).strftime("%d.%m.%Y") in after
 
 
+def test_switching_selfreg_off_asks_first(staff_client):
+    """«Slå av selvregistrering» is answered with a confirmation page; nothing changes yet."""
+    _customer(selfreg=True)
+    client = staff_client(admin_in=["0301"])
+    before = MunicipalityStatusChange.objects.count()
+    response = client.post(SWITCH, {"selvregistrering": "off"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Vil du slå av selvregistrering for Oslo?" in body
+    assert _buttons(body)[-1] == "Ja, slå av selvregistrering"
+    assert '<input type="hidden" name="selvregistrering" value="off">' in body
+    assert '<input type="hidden" name="bekreft" value="ja">' in body
+    assert f'href="{PAGE}">Avbryt</a>' in body
+    assert "<script" not in body
+    assert Municipality.objects.get(number="0301").selfreg_enabled is True
+    assert MunicipalityStatusChange.objects.count() == before
+
+
 def test_a_customer_switches_selfreg_off_again(staff_client):
     _customer(selfreg=True)
     client = staff_client(admin_in=["0301"])
-    response = client.post(SWITCH, {"selvregistrering": "off"}, follow=True)
+    response = client.post(SWITCH, {"selvregistrering": "off", "bekreft": "ja"}, follow=True)
     assert Municipality.objects.get(number="0301").selfreg_enabled is False
     assert "Selvregistrering er slått av." in response.content.decode()
     latest = MunicipalityStatusChange.objects.filter(municipality_id="0301").first()
@@ -103,7 +121,8 @@ def test_the_link_to_publish_has_the_number_filled_in(staff_client, settings):
         "https://smittesporing.example.no/innlogget/smitte-selvregistrering/hjemmetest"
         "?kommunenummer=0301"
     )
-    assert f'<code id="publish-link">{link}</code>' in html  # the text to copy
+    # The text to copy; <wbr> only marks where it may wrap.
+    assert f'<code id="publish-link">{link}</code>' in html.replace("<wbr>", "")
     assert f'href="{link}" target="_blank" rel="noopener noreferrer"' in html  # and to test it
     assert ">Test lenken<" in html
 
@@ -111,7 +130,7 @@ def test_the_link_to_publish_has_the_number_filled_in(staff_client, settings):
 def test_without_site_url_the_link_uses_the_address_asked_for(staff_client, settings):
     settings.SITE_URL = ""
     client = staff_client(admin_in=["4601"])
-    html = client.get("/forvaltning/4601/").content.decode()
+    html = client.get("/forvaltning/4601/").content.decode().replace("<wbr>", "")
     assert (
         '<code id="publish-link">http://testserver/innlogget/smitte-selvregistrering/hjemmetest'
         "?kommunenummer=4601</code>" in html
@@ -128,7 +147,7 @@ def test_the_link_to_publish_opens_the_portal_with_the_municipality_chosen(
     from tests.factories import new_fnr
 
     settings.SITE_URL = "https://smittesporing.example.no"
-    html = staff_client(admin_in=["0301"]).get(PAGE).content.decode()
+    html = staff_client(admin_in=["0301"]).get(PAGE).content.decode().replace("<wbr>", "")
     link = re.search(r'<code id="publish-link">([^<]+)</code>', html).group(1)
     parts = urlsplit(link.replace("&amp;", "&"))
     response = citizen_client(new_fnr()).get(f"{parts.path}?{parts.query}")

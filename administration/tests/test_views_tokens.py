@@ -141,3 +141,27 @@ def test_another_municipalitys_tokens_are_not_listed(staff_client):
     )
     client = staff_client(admin_in=["0301"])
     assert "Bergens fagsystem" not in client.get("/forvaltning/0301/").content.decode()
+
+
+def test_a_failed_token_form_puts_the_focus_on_its_error_summary(staff_client):
+    html = staff_client(admin_in=["0301"]).post(CREATE, {"label": ""}).content.decode()
+    summary = re.search(
+        r'<div class="ds-error-summary" tabindex="-1" autofocus[^>]*>(.*?)</div>', html, re.S
+    )
+    assert summary and 'href="#id_label"' in summary.group(1)
+    assert html.count("autofocus") == 1
+
+
+def test_copy_buttons_for_the_new_token_and_the_link_wait_for_the_script(staff_client):
+    """«Kopier» is progressive enhancement: rendered hidden, shown by static/js/copy.js (from
+    our own origin, under script-src 'self'); without it the text is there to copy by hand."""
+    html = staff_client(admin_in=["0301"]).post(CREATE, {"label": "Fagsystem"}).content.decode()
+    for target, said in (
+        ("new-token", "API-nøkkelen er kopiert."),
+        ("publish-link", "Lenken er kopiert."),
+    ):
+        button = re.search(rf'<button type="button"[^>]*data-copy="{target}"[^>]*>', html).group(0)
+        assert " hidden>" in button and f'data-copied="{said}"' in button
+        assert f'id="{target}-copy-status" role="status"' in html
+    assert '<script src="/static/js/copy.js" defer></script>' in html
+    assert "<script>" not in html  # nothing inline: the CSP allows none

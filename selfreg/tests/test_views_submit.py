@@ -58,6 +58,7 @@ def test_c8_i4_i5_self_registration(citizen_client, parent):
     assert index.self_registered is True
     assert index.registered_by_kind == RegisteredByKind.SELF
     assert index.registered_by_fnr == parent.fnr
+    assert (index.registered_by_name, index.registered_by_phone) == ("", "")  # no guardian
     assert (index.test_date_from, index.test_date_to) == (
         datetime.date(2021, 12, 19),
         datetime.date(2021, 12, 20),
@@ -127,6 +128,9 @@ def test_c8_i4_child_registration_by_guardian(citizen_client, parent):
     assert index.fnr == child.fnr
     assert index.registered_by_kind == RegisteredByKind.GUARDIAN
     assert index.registered_by_fnr == parent.fnr
+    # The guardian as the tracer reaches them: Folkeregisteret's name, KRR's phone (the child's
+    # form asks for no phone; what is posted as one is ignored).
+    assert (index.registered_by_name, index.registered_by_phone) == ("Kari Nordmann", "+4791234567")
     assert index.self_registered is True
     person = index.person
     assert (person.first_name, person.last_name) == ("Ola", "Nordmann")
@@ -319,3 +323,32 @@ def test_every_portal_route_is_behind_the_citizen_login():
     assert urlpatterns
     for pattern in urlpatterns:
         assert getattr(pattern.callback, "citizen_login_required", False), pattern.name
+
+
+@pytest.mark.parametrize("krr_answer", ["reserved", "absent", "down"])
+def test_a_guardian_without_a_usable_krr_phone_still_registers_the_child(
+    citizen_client, parent, monkeypatch, krr_answer
+):
+    """A guardian reserved in KRR, not in it, or KRR not answering at submission: the child is
+    registered with the guardian's name and number, and no phone."""
+    from registers.types import RegisterUnavailable
+
+    synthetic_child_of(parent, birth_date=years_ago(6), first_name="Emma")
+    if krr_answer == "reserved":
+        parent.krr.reserved = True
+        parent.krr.save()
+    elif krr_answer == "absent":
+        parent.krr.delete()
+    client = citizen_client(parent.fnr)
+    choose(client, who="Emma Nordmann")
+    if krr_answer == "down":
+
+        def krr_down():
+            raise RegisterUnavailable("connection refused")
+
+        monkeypatch.setattr("registers.interfaces.get_krr", krr_down)
+    response = client.post(FORM, valid_form())
+    assert response.status_code == 302 and response.url == RECEIPT
+    index = Index.objects.get()
+    assert (index.registered_by_fnr, index.registered_by_name) == (parent.fnr, "Kari Nordmann")
+    assert index.registered_by_phone == ""

@@ -127,3 +127,53 @@ def idp_login(visit: Visit, fnr: str, *, check_as: str = "") -> None:
         visit.check(check_as)
     page.get_by_label("Fødselsnummer").fill(fnr)
     page.get_by_role("button", name="Logg inn").click()
+
+
+# Where a value may wrap inside a token (an e-mail address, a link): after these, as the
+# `breakable` filter allows, and after a hyphen, as browsers do.
+_BREAK_AFTER = "@/.?&=_-"
+_SPLIT_WORDS_JS = """([selector, breakAfter]) => {
+  // Every character of each value, with the top of the line box it is drawn on (Range rects);
+  // a word (characters between white space) whose characters lie on two lines is split, and
+  // the split is allowed only right after one of `breakAfter`.
+  const splits = [];
+  for (const element of document.querySelectorAll(selector)) {
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    let word = [];
+    const finish = () => {
+      for (let i = 1; i < word.length; i++) {
+        if (Math.abs(word[i].top - word[i - 1].top) > 4 && !breakAfter.includes(word[i - 1].ch)) {
+          splits.push({
+            value: element.textContent.replace(/\\s+/g, " ").trim(),
+            word: word.map((c) => c.ch).join(""),
+            at: i,
+          });
+          break;
+        }
+      }
+      word = [];
+    };
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent;
+      for (let i = 0; i < text.length; i++) {
+        const range = document.createRange();
+        range.setStart(node, i);
+        range.setEnd(node, i + 1);
+        const rects = range.getClientRects();
+        if (/\\s/.test(text[i]) || rects.length === 0) {
+          finish();
+          continue;
+        }
+        word.push({ ch: text[i], top: rects[0].top });
+      }
+    }
+    finish();
+  }
+  return splits;
+}"""
+
+
+def words_split_across_lines(page, selector: str = "dl.facts dd") -> list[dict]:
+    """The words on label/value lists that wrap inside a word (not after @ / . ? & = _ -):
+    [{value, word, at}], empty when every value wraps only between words."""
+    return page.evaluate(_SPLIT_WORDS_JS, [selector, _BREAK_AFTER])

@@ -77,6 +77,11 @@ def test_tracer_works_without_javascript(browser, live_server, oslo, width):
     page.get_by_role("button", name="Registrer nærkontakt").click()
     assert page.get_by_role("link", name="Nærkontakt, Nora").is_visible()
     page.get_by_role("button", name="Avslutt indeks").click()
+    # A confirmation page first, without JavaScript too.
+    assert page.get_by_role(
+        "heading", name="Vil du avslutte indeksen for Selma Aasen?"
+    ).is_visible()
+    page.get_by_role("button", name="Ja, avslutt indeksen").click()
     assert page.get_by_text("Indeksen er avsluttet.").is_visible()
     assert fits_width(page)
 

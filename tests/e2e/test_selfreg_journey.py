@@ -119,3 +119,8 @@ def test_citizen_registers_through_the_real_login(
         )
         assert "Hvor ble du smittet: Skole eller barnehage: Klassekamerat" in info
         assert (index.registered_by_kind, index.registered_by_fnr) == ("guardian", KARI)
+        # The guardian for the tracer: Kari's name from Folkeregisteret, her phone from KRR.
+        assert (index.registered_by_name, index.registered_by_phone) == (
+            "Kari Nordmann",
+            "+4799000001",
+        )

@@ -1,6 +1,7 @@
 """The index page and its actions (B-3), each logged (B-4) and each through tracing.services."""
 
 import datetime
+import re
 
 import pytest
 from django.db import DatabaseError
@@ -197,9 +198,31 @@ def test_close_contact_bad_fnr_and_self_and_twice(tracer):
     assert CloseContact.objects.count() == 1
 
 
+def test_closing_asks_first_on_a_page_of_its_own(tracer):
+    """«Avslutt indeks» posts to a confirmation page; nothing is closed until its button."""
+    index = IndexFactory(person__first_name="Siri", person__last_name="Spør")
+    response = tracer.post(url(index, "avslutt"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Vil du avslutte indeksen for Siri Spør?" in body
+    # The page's title, which browser history keeps, names the index by its id only.
+    assert f"<title>Avslutt indeks {index.pk} – Smittesporing</title>" in body
+    assert f'action="{url(index, "avslutt")}"' in body
+    assert '<input type="hidden" name="bekreft" value="ja">' in body
+    assert f'href="{url(index)}">Avbryt</a>' in body
+    assert "<script" not in body
+    index.refresh_from_db()
+    assert index.status == Index.Status.ACTIVE
+    # Seeing the question is a read of the index (B-4), not a close.
+    assert list(AccessLogEntry.objects.values_list("action", flat=True)) == ["view"]
+    tracer.post(url(index, "avslutt"), {"bekreft": "nei"})
+    index.refresh_from_db()
+    assert index.status == Index.Status.ACTIVE
+
+
 def test_close_and_reopen(tracer):
     index = IndexFactory()
-    tracer.post(url(index, "avslutt"))
+    tracer.post(url(index, "avslutt"), {"bekreft": "ja"})
     index.refresh_from_db()
     assert index.status == Index.Status.CLOSED
     body = tracer.get(url(index)).content.decode()
@@ -249,3 +272,63 @@ def test_index_page_shows_the_reference_number(tracer):
     html = tracer.get(url(index)).content.decode()
     assert "Referansenummer" in html
     assert f'<dd class="reference">{index.reference}</dd>' in html
+
+
+@pytest.mark.parametrize(
+    ("action", "data", "field"),
+    [
+        ("notat", {"title": "", "text": ""}, "id_text"),
+        ("naerkontakt", {"fnr": "123"}, "id_fnr"),
+        ("oppfolging", {"follow_up_on": "i morgen"}, "id_follow_up_on"),
+    ],
+)
+def test_a_failed_form_on_the_index_page_puts_the_focus_on_its_error_summary(
+    tracer, action, data, field
+):
+    """As in the citizen portal: the summary takes the focus (autofocus), and the form's
+    address has no #fragment, which would stop the browser from moving it."""
+    index = IndexFactory()
+    response = tracer.post(url(index, action), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    summary = re.search(
+        r'<div class="ds-error-summary" tabindex="-1" autofocus[^>]*>(.*?)</div>', html, re.S
+    )
+    assert summary and f'href="#{field}"' in summary.group(1)
+    assert html.count("autofocus") == 1
+    assert not re.search(r'<form[^>]*action="[^"]*#', html)
+
+
+def _facts(body: str) -> dict[str, str]:
+    """The index page's label/value lists as label -> value text."""
+    pairs = re.findall(r"<dt>(.*?)</dt>\s*<dd[^>]*>(.*?)</dd>", body, re.S)
+    return {dt: re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", dd)).strip() for dt, dd in pairs}
+
+
+def test_a_childs_index_shows_the_guardians_name_and_phone_labelled_foresatt(tracer):
+    index = index_register(
+        registration=Registration(
+            fnr=new_fnr(), first_name="Ola", last_name="Barnesen", no_symptoms=True
+        ),
+        municipality_number=OSLO,
+        registered_by=RegisteredBy(
+            kind=RegisteredByKind.GUARDIAN,
+            fnr=new_fnr(),
+            name="Kari Foresattesen",
+            phone="+4791234567",
+        ),
+        self_registered=True,
+    ).index
+    body = tracer.get(url(index)).content.decode()
+    assert _facts(body)["Foresatt"] == "Kari Foresattesen Telefon: +4791234567"
+    assert 'href="tel:+4791234567"' in body
+
+
+def test_a_guardian_without_a_phone_says_so_and_an_adult_has_no_guardian(tracer):
+    child = IndexFactory(
+        registered_by_kind=RegisteredByKind.GUARDIAN, registered_by_name="Kari Foresattesen"
+    )
+    facts = _facts(tracer.get(url(child)).content.decode())
+    assert facts["Foresatt"] == "Kari Foresattesen Telefon: ikke registrert"
+    adult = IndexFactory(registered_by_kind=RegisteredByKind.SELF)
+    assert "Foresatt" not in _facts(tracer.get(url(adult)).content.decode())

@@ -92,7 +92,17 @@ def test_pagination_and_page_size(staff_client):
     body = response.content.decode()
     assert body.count('<th scope="row">') == 3
     assert "23 indekser" in body
-    assert 'aria-current="page"' in body and "side=2" in body
+    # Designsystemet marks the current page by aria-current="true".
+    pagination = body[body.index('<nav class="ds-pagination"') :]
+    pagination = pagination[: pagination.index("</nav>")]
+    assert re.search(r'side=3" aria-current="true" aria-label="Side 3"', pagination)
+    assert pagination.count("aria-current=") == 1 and "side=2" in pagination
+    # The last page has no «Neste»: a hidden placeholder, never an empty item (drawn as «…»).
+    assert "<li></li>" not in pagination
+    assert (
+        '<span class="ds-button" data-variant="tertiary" aria-hidden="true">'
+        '<span class="pagination__label">Neste</span></span>'
+    ) in pagination
     # A bad page number or size falls back instead of failing.
     assert client.get(TODAY_URL, {"antall": "7", "side": "x"}).status_code == 200
 
@@ -303,3 +313,56 @@ def test_csv_export_keeps_the_leading_zero_of_a_fodselsnummer(staff_client):
         )
     )
     assert rows == [["Navn", "Fødselsnummer"], ["Syntetisk, Nullstart", f'="{zero.fnr}"']]
+
+
+def _row(body: str, name: str) -> str:
+    start = body.index(name)
+    return body[body.rindex("<tr>", 0, start) : body.index("</tr>", start)]
+
+
+def test_an_overdue_follow_up_is_marked_by_text_and_icon(staff_client):
+    """Overdue follow-ups are said in words next to the date, with an icon: not colour alone."""
+    client = staff_client(tracer_in=[OSLO])
+    today = timezone.localdate()
+    IndexFactory(person__last_name="Forsinket", follow_up_on=today - datetime.timedelta(days=3))
+    IndexFactory(person__last_name="Igaar", follow_up_on=today - datetime.timedelta(days=1))
+    IndexFactory(person__last_name="Idag", follow_up_on=today)
+    body = client.get(TODAY_URL).content.decode()
+    late = _row(body, "Forsinket,")
+    header = late[late.index('<th scope="row">') : late.index("</th>")]
+    assert "Forsinket 3 dager" in header and 'class="overdue__icon"' in header
+    assert 'aria-hidden="true"' in late  # the icon is decoration; the words carry it
+    assert "Forsinket 1 dag<" in _row(body, "Igaar,")
+    assert "overdue" not in _row(body, "Idag,")
+
+
+def test_the_overdue_mark_is_by_the_name_whichever_columns_are_chosen(staff_client):
+    """By the name: the row header, which stays in view when the table scrolls on a phone."""
+    client = staff_client(tracer_in=[OSLO])
+    WorklistPreference.objects.create(
+        user=client.staff_user, worklist="i-dag", columns=["navn", "status"]
+    )
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    IndexFactory(person__last_name="Sent", follow_up_on=yesterday)
+    row = _row(client.get(TODAY_URL).content.decode(), "Sent,")
+    header = row[row.index('<th scope="row">') : row.index("</th>")]
+    assert "Forsinket 1 dag" in header
+
+
+def test_a_closed_index_is_never_overdue(staff_client):
+    client = staff_client(tracer_in=[OSLO])
+    long_ago = timezone.localdate() - datetime.timedelta(days=9)
+    IndexFactory(
+        self_registered=True, person__last_name="Lukket", follow_up_on=long_ago, closed=True
+    )
+    IndexFactory(self_registered=True, person__last_name="Aapen", follow_up_on=long_ago)
+    body = client.get(SELFREG_URL).content.decode()
+    assert "Forsinket" not in _row(body, "Lukket,")
+    assert "Forsinket 9 dager" in _row(body, "Aapen,")
+
+
+def test_the_index_page_marks_an_overdue_follow_up(staff_client):
+    client = staff_client(tracer_in=[OSLO])
+    index = IndexFactory(follow_up_on=timezone.localdate() - datetime.timedelta(days=2))
+    body = client.get(f"/smittesporing/indeks/{index.pk}/").content.decode()
+    assert "Forsinket 2 dager" in body and 'class="overdue__icon"' in body

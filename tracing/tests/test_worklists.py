@@ -14,6 +14,7 @@ from tracing.worklists import (
     SELF_REGISTERED,
     TODAY,
     WorklistFilters,
+    follow_up_overdue_days,
     worklist_columns,
     worklist_export_rows,
     worklist_export_values,
@@ -213,3 +214,15 @@ def test_export_rows_are_the_page_cells_for_every_column():
     ]
     assert len(exported) == 3
     assert exported == shown
+
+
+@pytest.mark.parametrize(
+    ("status", "days_before_today", "overdue"),
+    [("active", 3, 3), ("active", 1, 1), ("active", 0, 0), ("active", -2, 0), ("closed", 5, 0)],
+)
+def test_follow_up_overdue_days(status, days_before_today, overdue):
+    """B-2: an active index whose follow-up date has passed is overdue by whole days; one due
+    today or later, or a closed one, is not."""
+    today = datetime.date(2026, 12, 3)
+    index = Index(status=status, follow_up_on=today - datetime.timedelta(days=days_before_today))
+    assert follow_up_overdue_days(index, today=today) == overdue

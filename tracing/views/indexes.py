@@ -7,6 +7,8 @@ tracing.services.
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -27,6 +29,7 @@ from tracing.services import (
     index_set_follow_up,
     note_add,
 )
+from tracing.worklists import follow_up_overdue_days
 
 
 def author_label(user) -> str:
@@ -77,6 +80,7 @@ def _render(
         "backoffice/index.html",
         {
             "index": index,
+            "overdue_days": follow_up_overdue_days(index, today=timezone.localdate()),
             "person": index.person,
             "source": _source(index),
             "registered_by_user": index.registered_by_user,
@@ -163,10 +167,19 @@ def close_contact_add_view(request: HttpRequest, index_id: int) -> HttpResponse:
     return redirect("tracing:index", index_id=index.pk)
 
 
+CONFIRMED = "ja"  # the value of `bekreft` that the confirmation page posts
+
+
 @staff_required
 @require_POST
 def index_close_view(request: HttpRequest, index_id: int) -> HttpResponse:
-    index = index_get_for_user(user=request.user, index_id=index_id, action=AccessAction.CLOSE)
+    """«Avslutt indeks», after a confirmation page: the button on the index page posts without
+    `bekreft` and is answered with the question; only the question's own button closes."""
+    confirmed = request.POST.get("bekreft") == CONFIRMED
+    action = AccessAction.CLOSE if confirmed else AccessAction.VIEW
+    index = index_get_for_user(user=request.user, index_id=index_id, action=action)
+    if not confirmed:
+        return _confirm_close(request, index)
     try:
         index_close(index=index)
     except TracingError as exc:
@@ -174,6 +187,31 @@ def index_close_view(request: HttpRequest, index_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Indeksen er avsluttet."))
     return redirect("tracing:index", index_id=index.pk)
+
+
+def _confirm_close(request: HttpRequest, index: Index) -> HttpResponse:
+    if index.status != Index.Status.ACTIVE:
+        messages.error(request, _("Indeksen er allerede avsluttet."))
+        return redirect("tracing:index", index_id=index.pk)
+    return render(
+        request,
+        "backoffice/confirm.html",
+        {
+            "page_title": _("Avslutt indeks %(id)s") % {"id": index.pk},
+            "title": _("Vil du avslutte indeksen for %(name)s?") % {"name": index.person.full_name},
+            "paragraphs": [
+                _(
+                    "Indeksen forsvinner fra «Indeksoppfølging i dag», og det blir ikke satt "
+                    "noen ny oppfølgingsdato."
+                ),
+                _("Du kan gjenåpne indeksen senere hvis personen ikke har en annen aktiv indeks."),
+            ],
+            "action": reverse("tracing:index_close", args=[index.pk]),
+            "fields": [],
+            "confirm_label": _("Ja, avslutt indeksen"),
+            "cancel_url": reverse("tracing:index", args=[index.pk]),
+        },
+    )
 
 
 @staff_required

@@ -34,6 +34,7 @@ from tracing.worklists import (
     Column,
     Worklist,
     WorklistFilters,
+    follow_up_overdue_days,
     worklist_columns,
     worklist_filter,
     worklist_indexes,
@@ -210,7 +211,17 @@ def worklist_view(request: HttpRequest, worklist: str) -> HttpResponse:
     indexes: list[Index] = worklist_page_rows(page.object_list)
     indexes_log(user=request.user, indexes=indexes, action=AccessAction.LIST)
     data_columns = query.columns[1:]  # the first is the name, a row header with a link
-    rows = [{"index": i, "cells": [c.value(i) for c in data_columns]} for i in indexes]
+    # An overdue follow-up is marked by the name: the column that stays in view on a phone,
+    # whichever columns the tracer has chosen.
+    today = timezone.localdate()
+    rows = [
+        {
+            "index": i,
+            "cells": [c.value(i) for c in data_columns],
+            "overdue_days": follow_up_overdue_days(i, today=today),
+        }
+        for i in indexes
+    ]
     return render(
         request,
         "backoffice/worklist.html",
