@@ -169,7 +169,8 @@ def test_the_nynorsk_and_english_links_open_the_portal_in_that_language(
 
     settings.SITE_URL = "https://smittesporing.example.no"
     html = staff_client(admin_in=["0301"]).get(PAGE).content.decode()
-    link = re.search(rf'<code id="publish-link-{code}">([^<]+)</code>', html).group(1)
+    code_element = re.search(rf'<code id="publish-link-{code}">(.+?)</code>', html).group(1)
+    link = code_element.replace("<wbr>", "")  # break opportunities for a narrow screen
     assert link.endswith(f"?kommunenummer=0301&amp;lang={code}")
     parts = urlsplit(link.replace("&amp;", "&"))
     page = citizen_client(new_fnr()).get(f"{parts.path}?{parts.query}").content.decode()

@@ -155,7 +155,9 @@ def test_a_failed_token_form_puts_the_focus_on_its_error_summary(staff_client):
 def test_copy_buttons_for_the_new_token_and_the_link_wait_for_the_script(staff_client):
     """«Kopier» is progressive enhancement: rendered hidden, shown by static/js/copy.js (from
     our own origin, under script-src 'self'); without it the text is there to copy by hand."""
-    html = staff_client(admin_in=["0301"]).post(CREATE, {"label": "Fagsystem"}).content.decode()
+    client = staff_client(admin_in=["0301"])
+    # POST/redirect/GET: the new token is shown once, on the page the POST redirects to.
+    html = client.post(CREATE, {"label": "Fagsystem"}, follow=True).content.decode()
     for target, said in (
         ("new-token", "API-nøkkelen er kopiert."),
         ("publish-link", "Lenken er kopiert."),

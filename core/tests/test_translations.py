@@ -73,6 +73,7 @@ def _visible_text(body: str) -> str:
     names in attributes; the language switch (its names are in their own languages) left out."""
     body = re.sub(r'<nav class="language-switch".*?</nav>', " ", body, flags=re.S)
     body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
+    body = re.sub(r"<wbr\s*/?>", "", body)  # a break opportunity inside a word, not a space
     attributes = re.findall(r'\b(?:aria-label|title|placeholder|alt)="([^"]*)"', body)
     text = re.sub(r"<[^>]+>", " ", body)
     return html.unescape(" ".join([text, *attributes]))
