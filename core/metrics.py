@@ -3,6 +3,8 @@
 What is counted: requests and their latency per route (the URL pattern's name, never the path,
 which would make one series per id), registrations per duplicate rule and outcome (tracing),
 and rate-limit refusals per limit (core.ratelimit). No label ever holds a person's data.
+Gauges read at scrape time (the outbox's backlog) are registered by the app that owns them
+(`scrape_gauge_register`, from its ready()), so this module names none of them.
 
 gunicorn runs several worker processes, each with its own counters. With
 PROMETHEUS_MULTIPROC_DIR set (deploy/gunicorn.conf.py, the systemd unit) every process writes
@@ -12,6 +14,7 @@ registry is served.
 """
 
 import ipaddress
+import logging
 import os
 import time
 from collections.abc import Callable
@@ -31,6 +34,9 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
+from prometheus_client.core import GaugeMetricFamily
+
+logger = logging.getLogger(__name__)
 
 HTTP_REQUESTS = Counter(
     "smittesporing_http_requests",
@@ -53,6 +59,35 @@ RATE_LIMIT_REFUSALS = Counter(
     "Requests refused with 429 per rate limit exceeded (S9).",
     ["limit"],
 )
+
+# name -> (documentation, read): a value read fresh at each scrape, e.g. a count in the database.
+_SCRAPE_GAUGES: dict[str, tuple[str, Callable[[], float]]] = {}
+
+
+def scrape_gauge_register(*, name: str, documentation: str, read: Callable[[], float]) -> None:
+    """Called from an app's ready(): `read()` gives the gauge's value when /metrics is read."""
+    _SCRAPE_GAUGES[name] = (documentation, read)
+
+
+class ScrapeGauges:
+    """The registered gauges, read when scraped; one that cannot be read (the database is down)
+    is left out of that scrape and logged, so the rest is still served."""
+
+    def describe(self):  # nothing is read at registration
+        return []
+
+    def collect(self):
+        for name, (documentation, read) in _SCRAPE_GAUGES.items():
+            try:
+                value = read()
+            except Exception as exc:  # a metric must not fail the scrape
+                logger.warning("metric %s not read: %s", name, type(exc).__name__)
+                continue
+            yield GaugeMetricFamily(name, documentation, value=value)
+
+
+_SCRAPE_COLLECTOR = ScrapeGauges()
+REGISTRY.register(_SCRAPE_COLLECTOR)
 
 _METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 UNMATCHED = "unmatched"  # no URL pattern: a 404 for an unknown path, or a middleware's answer
@@ -119,6 +154,7 @@ def _registry() -> CollectorRegistry:
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
+        registry.register(_SCRAPE_COLLECTOR)  # read by the scraping process, not added up
         return registry
     return REGISTRY
 
