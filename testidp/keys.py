@@ -8,6 +8,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from joserfc.jwk import KeySet, RSAKey, thumbprint
 
+from registers.signing_keys import SigningKeyError, private_key_load
 from testidp.models import SigningKey
 
 SIGNING_ALG = "RS256"
@@ -46,3 +47,13 @@ def public_jwks() -> dict:
     """The JWKS document: public halves only."""
     key_set = KeySet([signing_key_get()])
     return key_set.as_dict(private=False)
+
+
+def client_public_key(*, pem_or_jwk: str, path: str, kid: str) -> RSAKey | None:
+    """The public half of a client's key as this site's settings hold it (the test IdP knows
+    only this site's own clients), or None if there is no usable key."""
+    try:
+        key = private_key_load(pem_or_jwk=pem_or_jwk, path=path, kid=kid)
+    except SigningKeyError:
+        return None
+    return RSAKey.import_key(key.as_dict(private=False), parameters={"kid": key.kid})

@@ -23,8 +23,7 @@ from joserfc import jws, jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet, RSAKey
 
-from registers.signing_keys import SigningKeyError, private_key_load
-from testidp.keys import SIGNING_ALG, signing_key_get
+from testidp.keys import SIGNING_ALG, client_public_key, signing_key_get
 from testidp.services import CLOCK_SKEW_SECONDS, OidcError, assertion_spend
 
 GRANT_TYPE = JWTBearerGrant.GRANT_TYPE
@@ -49,15 +48,13 @@ def registered_client() -> RegisteredClient | None:
     """This site's own Maskinporten client, if its settings name one with a usable key."""
     if not settings.MASKINPORTEN_CLIENT_ID:
         return None
-    try:
-        key = private_key_load(
-            pem_or_jwk=settings.MASKINPORTEN_KEY,
-            path=settings.MASKINPORTEN_KEY_FILE,
-            kid=settings.MASKINPORTEN_KID,
-        )
-    except SigningKeyError:
+    public = client_public_key(
+        pem_or_jwk=settings.MASKINPORTEN_KEY,
+        path=settings.MASKINPORTEN_KEY_FILE,
+        kid=settings.MASKINPORTEN_KID,
+    )
+    if public is None:
         return None
-    public = RSAKey.import_key(key.as_dict(private=False), parameters={"kid": key.kid})
     return RegisteredClient(
         client_id=settings.MASKINPORTEN_CLIENT_ID,
         public_key=public,

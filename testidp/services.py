@@ -27,8 +27,7 @@ from joserfc import jwt
 from joserfc.jwk import RSAKey
 
 from registers.identity import is_valid_fnr
-from registers.signing_keys import SigningKeyError, private_key_load
-from testidp.keys import SIGNING_ALG, signing_key_get
+from testidp.keys import SIGNING_ALG, client_public_key, signing_key_get
 from testidp.models import AuthorizationCode, UsedAssertion
 
 ACR = "idporten-loa-high"  # O-5: every login here is at security level high
@@ -265,15 +264,13 @@ class _KeyClient:
 
 
 def _key_client() -> _KeyClient | None:
-    try:
-        key = private_key_load(
-            pem_or_jwk=settings.OIDC_CLIENT_KEY,
-            path=settings.OIDC_CLIENT_KEY_FILE,
-            kid=settings.OIDC_CLIENT_KID,
-        )
-    except SigningKeyError:
+    public = client_public_key(
+        pem_or_jwk=settings.OIDC_CLIENT_KEY,
+        path=settings.OIDC_CLIENT_KEY_FILE,
+        kid=settings.OIDC_CLIENT_KID,
+    )
+    if public is None:
         return None
-    public = RSAKey.import_key(key.as_dict(private=False), parameters={"kid": key.kid})
     return _KeyClient(client_id=settings.OIDC_CLIENT_ID, public_key=public)
 
 
