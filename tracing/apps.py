@@ -7,7 +7,7 @@ class TracingConfig(AppConfig):
 
     def ready(self) -> None:
         from core.i18n import language_switch_keeps
-        from tracing.views.worklists import NAME_TOKEN_PARAM
+        from tracing.worklists import NAME_TOKEN_PARAM
 
         # A worklist keeps its filters, sort and page in another language; never a name.
         language_switch_keeps(

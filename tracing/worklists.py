@@ -16,6 +16,8 @@ from core.localtime import local_timestamp, start_of_day
 from tracing.models import Index, RegisteredByKind
 
 TODAY = "i-dag"
+# The query parameter that names a name search by its token (the name stays in the session).
+NAME_TOKEN_PARAM = "navnesok"  # noqa: S105 (a query parameter's name)
 SELF_REGISTERED = "selvregistrerte"
 
 

@@ -28,6 +28,7 @@ from tracing.services import worklist_columns_set
 from tracing.worklists import (
     COLUMNS,
     DEFAULT_PAGE_SIZE,
+    NAME_TOKEN_PARAM,
     PAGE_SIZES,
     REQUIRED_COLUMNS,
     WORKLISTS,
@@ -45,7 +46,6 @@ from tracing.worklists import (
 
 DESCENDING, ASCENDING = "synkende", "stigende"
 NAME_SEARCHES_KEY = "worklist_name_searches"  # in the session: {token: name}
-NAME_TOKEN_PARAM = "navnesok"  # noqa: S105 (a query parameter's name)
 _NAME_SEARCHES_KEPT = 20
 
 
