@@ -66,7 +66,9 @@ def axe_violations(page) -> list[dict]:
 
 
 def fits_width(page) -> bool:
-    """True when nothing makes the page scroll sideways."""
+    """True when nothing makes the page scroll sideways, measured once the page and its
+    stylesheets have loaded (before that, an unstyled table is wider than the screen)."""
+    page.wait_for_load_state("load")
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
