@@ -1,5 +1,5 @@
 """Citizen login, logout and the OIDC callback (C-1). URL names, namespace "selfreg":
-login, callback, logout, logged_out."""
+login, callback, logout, logged_out, extend_session."""
 
 from django.urls import path
 
@@ -10,4 +10,5 @@ urlpatterns: list = [
     path("innlogget/callback/", auth_views.callback, name="callback"),
     path("innlogget/logg-ut/", auth_views.logout, name="logout"),
     path("innlogget/logget-ut/", auth_views.logged_out, name="logged_out"),
+    path("innlogget/forleng-okten/", auth_views.extend_session, name="extend_session"),
 ]

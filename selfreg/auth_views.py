@@ -7,10 +7,11 @@ a fødselsnummer or a name).
 """
 
 import logging
+import time
 from urllib.parse import urlencode, urlsplit
 
 from csp.decorators import csp_update
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.ratelimit import by_client, rate_limited
 from registers import idporten
-from selfreg.session import citizen_login, citizen_logout, citizen_pid
+from selfreg.auth import citizen_login_required
+from selfreg.session import citizen_login, citizen_logout, citizen_pid, login_time_left
 
 logger = logging.getLogger(__name__)
 
@@ -152,6 +154,18 @@ def logout(request: HttpRequest) -> HttpResponse:
     # This page's form may post to the provider as well: django-csp's csp_update, applied to
     # this one response (the origin comes from the provider's discovery document).
     return csp_update({"form-action": [_origin(end_session.url)]})(lambda: response)()
+
+
+@citizen_login_required
+@require_http_methods(["POST"])
+def extend_session(request: HttpRequest) -> HttpResponse:
+    """«Forleng økten»: the idle timeout starts again (never past S5's absolute limit). The
+    page's script asks for JSON and stays where it is; without it, back to the page."""
+    request.session.modified = True  # saved on the way out: a new expiry
+    if "application/json" in request.headers.get("Accept", ""):
+        left = login_time_left(request.session, now=time.time())
+        return JsonResponse({"seconds_left": left.seconds, "extendable": left.extendable})
+    return HttpResponseRedirect(safe_next(request.POST.get("next")))
 
 
 def _origin(url: str) -> str:

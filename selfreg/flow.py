@@ -25,9 +25,20 @@ class Flow:
     registered: bool = False
 
 
-def flow_begin(session: SessionBase, *, municipality_number: str, choice: str) -> Flow:
-    """A new form for this municipality and person, with a fresh submission id."""
-    flow = Flow(municipality_number=municipality_number, choice=choice, submission_id=uuid.uuid4())
+def flow_begin(
+    session: SessionBase,
+    *,
+    municipality_number: str,
+    choice: str,
+    submission_id: uuid.UUID | None = None,
+) -> Flow:
+    """A new form for this municipality and person, with a fresh submission id (or the one of
+    a form sent after the login ran out, so that it still registers once)."""
+    flow = Flow(
+        municipality_number=municipality_number,
+        choice=choice,
+        submission_id=submission_id or uuid.uuid4(),
+    )
     session[FLOW_KEY] = {
         "municipality_number": flow.municipality_number,
         "choice": flow.choice,

@@ -25,12 +25,20 @@ from municipalities.selectors import (
 )
 from registers.types import RegisterPerson
 from selfreg.decorators import portal_page
-from selfreg.flow import flow_begin, receipt_get
+from selfreg.flow import flow_begin, flow_get, receipt_get
 from selfreg.forms import MunicipalityForm, WhoForm
 from selfreg.selectors import Subject, citizen_person, citizen_receipt, subject_options
 from tracing.selectors import index_active_or_self_registered_recently
 
 NUMBER_RE = re.compile(r"^[0-9]{4}$")
+# «Velg kommune», «Hvem», the form: the citizen is told where they are («Steg 2 av 3»).
+STEP_COUNT = 3
+
+
+def step_context(number: int, *, back_url: str = "") -> dict:
+    """Where the citizen is, and the «Tilbake» link to the step before (which keeps what was
+    chosen there)."""
+    return {"step": number, "step_count": STEP_COUNT, "back_url": back_url}
 
 
 def start_url(number: str = "") -> str:
@@ -40,6 +48,13 @@ def start_url(number: str = "") -> str:
 
 def who_url(number: str) -> str:
     return f"{reverse('selfreg:who')}?{urlencode({'kommunenummer': number})}"
+
+
+def form_url(number: str) -> str:
+    """The form's address names the municipality (not a secret), so that a citizen whose login
+    ran out comes back to it after the next login; the form still takes the municipality from
+    the session (C-4)."""
+    return f"{reverse('selfreg:form')}?{urlencode({'kommunenummer': number})}"
 
 
 def number_notice(number: str) -> tuple[str, str]:
@@ -137,7 +152,12 @@ def start(request: HttpRequest) -> HttpResponse:
         notice, preselect = number_notice(request.GET.get("kommunenummer", ""))
         initial = {"kommunenummer": preselect} if preselect else {}
         form = MunicipalityForm(initial=initial, municipalities=municipalities)
-    context = {"form": form, "notice": notice, "language_switch_form": "selfreg-start"}
+    context = {
+        "form": form,
+        "notice": notice,
+        **step_context(1),
+        "language_switch_form": "selfreg-start",
+    }
     return render(request, "selfreg/start.html", context)
 
 
@@ -167,12 +187,18 @@ def who(request: HttpRequest) -> HttpResponse:
                 request, person=subject.person, is_self=subject.is_self, municipality=municipality
             )
         flow_begin(request.session, municipality_number=municipality.number, choice=subject.choice)
-        return redirect("selfreg:form")
+        return redirect(form_url(municipality.number))
+    if not form.is_bound:
+        # «Tilbake» from the form: the person chosen before is still chosen.
+        flow = flow_get(request.session)
+        if flow is not None and flow.municipality_number == municipality.number:
+            form = WhoForm(initial={"hvem": flow.choice}, subjects=subjects)
     context = {
         "form": form,
         "municipality": municipality,
         "action": who_url(municipality.number),
         "change_url": start_url(municipality.number),
+        **step_context(2, back_url=start_url(municipality.number)),
         "language_switch_form": "selfreg-who",
     }
     return render(request, "selfreg/who.html", context)

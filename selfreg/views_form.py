@@ -16,9 +16,11 @@ from core.i18n import is_language_switch
 from core.localtime import local_today
 from core.ratelimit import by_citizen, by_client, rate_limited
 from municipalities.selectors import municipality_get
+from selfreg.auth import keeps_typed_answers
 from selfreg.decorators import portal_page
-from selfreg.flow import flow_get, flow_mark_registered
+from selfreg.flow import Flow, flow_begin, flow_get, flow_mark_registered
 from selfreg.forms import RegistrationForm
+from selfreg.resume import RESUME_FIELD, Resumed, resume_take, resume_token
 from selfreg.selectors import (
     citizen_person,
     guardian_of,
@@ -27,21 +29,55 @@ from selfreg.selectors import (
 )
 from selfreg.services import selfreg_submit
 from selfreg.views import (
+    NUMBER_RE,
+    form_url,
     render_already_registered,
     render_not_available,
     render_not_in_register,
     render_problem,
+    step_context,
+    who_url,
 )
-from tracing.selectors import index_active_or_self_registered_recently
+from tracing.selectors import (
+    index_active_or_self_registered_recently,
+    index_reference_by_submission,
+)
 from tracing.services import AlreadyRegistered, TracingError
+
+
+def _flow_resumed(request: HttpRequest) -> tuple[Flow, Resumed] | None:
+    """After a new login: the flow of the form this citizen sent when the last one ran out."""
+    resumed = resume_take(request.session, pid=request.citizen_pid)
+    if resumed is None:
+        return None
+    flow = flow_begin(
+        request.session,
+        municipality_number=resumed.municipality_number,
+        choice=resumed.choice,
+        submission_id=resumed.submission_id,
+    )
+    reference = index_reference_by_submission(submission_id=resumed.submission_id)
+    if reference is not None:
+        # It did reach the register before the login ran out: the receipt, not a second form.
+        flow_mark_registered(request.session, reference=reference)
+        flow = flow_get(request.session)
+    return flow, resumed
 
 
 @portal_page("GET", "POST")
 @rate_limited(by_client("selfreg_submit_client"), by_citizen("selfreg_submit_person"))  # S9
+@keeps_typed_answers
 def registration_form(request: HttpRequest) -> HttpResponse:
     flow = flow_get(request.session)
+    resumed = None
+    if flow is None and request.method == "GET":
+        found = _flow_resumed(request)
+        if found is not None:
+            flow, resumed = found
     if flow is None:
-        return redirect("selfreg:start")
+        # Back to the step before, with the municipality still chosen where the address says.
+        number = request.GET.get("kommunenummer", "")
+        return redirect(who_url(number) if NUMBER_RE.match(number) else "selfreg:start")
     if request.method == "GET" and flow.registered:
         return redirect("selfreg:receipt")
     municipality = municipality_get(number=flow.municipality_number)
@@ -71,8 +107,11 @@ def registration_form(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         if index_active_or_self_registered_recently(fnr=subject.person.fnr, now=timezone.now()):
             return render_already_registered(request, **already)
-        initial = {"phone": prefill.phone, "email": prefill.email}
-        form = RegistrationForm(initial=initial, is_child=is_child, today=today)
+        if resumed is not None:
+            form = form_as_typed(RegistrationForm, resumed.answers, is_child=is_child, today=today)
+        else:
+            initial = {"phone": prefill.phone, "email": prefill.email}
+            form = RegistrationForm(initial=initial, is_child=is_child, today=today)
     elif is_language_switch(request):
         # The same step in the language chosen: nothing checked, nothing submitted, nothing lost.
         form = form_as_typed(RegistrationForm, request.POST, is_child=is_child, today=today)
@@ -111,6 +150,11 @@ def registration_form(request: HttpRequest) -> HttpResponse:
         "prefill": prefill,
         "municipality": municipality,
         "is_child": is_child,
+        "resumed": resumed is not None,
+        "resume_field": RESUME_FIELD,
+        "resume_token": resume_token(pid=request.citizen_pid, flow=flow),
+        "action": form_url(municipality.number),
+        **step_context(3, back_url=who_url(municipality.number)),
         "language_switch_form": "selfreg-form",
     }
     return render(request, "selfreg/form.html", context)

@@ -63,6 +63,15 @@ def index_self_registered_by_reference(*, reference: str) -> Index | None:
     )
 
 
+def index_reference_by_submission(*, submission_id) -> str | None:
+    """The «Referansenummer» of the index a form submission made, if it made one (C-8)."""
+    return (
+        Index.objects.filter(submission_id=submission_id)
+        .values_list("reference", flat=True)
+        .first()
+    )
+
+
 def index_list(
     *,
     municipality_numbers: Collection[str],

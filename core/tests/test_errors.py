@@ -19,7 +19,7 @@ from django.db import OperationalError, connection
 from django.test import Client
 
 from selfreg.session import citizen_login
-from selfreg.tests.portal import FORM, RECEIPT, choose, selfreg_on, valid_form, who_url
+from selfreg.tests.portal import FORM, RECEIPT, choose, form_url, selfreg_on, valid_form, who_url
 from tests.factories import (
     IndexFactory,
     PersonFactory,
@@ -94,7 +94,7 @@ def new_citizen_at_the_form() -> tuple[str, Client]:
     person = SyntheticPersonFactory(birth_date=years_ago(30, days=next(_born)))
     SyntheticKrrEntryFactory(person=person)
     client = logged_in_citizen(person.fnr)
-    assert choose(client).url == FORM
+    assert choose(client).url == form_url()
     assert client.get(FORM).status_code == 200
     return person.fnr, client
 

@@ -17,6 +17,11 @@ def who_url(number: str = "0301") -> str:
     return f"{WHO}?kommunenummer={number}"
 
 
+def form_url(number: str = "0301") -> str:
+    """Where choosing the person leads: the form names the municipality in its address."""
+    return f"{FORM}?kommunenummer={number}"
+
+
 def selfreg_on(number: str = "0301") -> None:
     municipality_set_status(number=number, is_customer=True, selfreg_enabled=True, source="test")
 

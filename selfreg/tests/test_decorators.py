@@ -6,7 +6,7 @@ import time
 import pytest
 
 from registers.types import RegisterInvalidResponse, RegisterTimeout, RegisterUnavailable
-from selfreg.tests.portal import FORM, RECEIPT, choose, valid_form, who_url
+from selfreg.tests.portal import FORM, RECEIPT, choose, form_url, valid_form, who_url
 from tracing.models import Index, Person
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("oslo_takes_selfreg")]
@@ -190,7 +190,7 @@ def test_r4_krr_times_out_or_answers_500(
 ):
     _, krr = http_registers
     client = citizen_client(parent.fnr)
-    assert choose(client).url == FORM  # Folkeregisteret answers: the citizen reaches the form
+    assert choose(client).url == form_url()  # Folkeregisteret answers: the citizen reaches the form
     krr.hang() if failure == "timeout" else krr.answer_status(500)
     assert_unavailable(_timed(record_property, lambda: client.get(FORM)))
     error = "RegisterTimeout" if failure == "timeout" else "RegisterUnavailable"

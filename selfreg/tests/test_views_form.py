@@ -103,7 +103,12 @@ def test_o7_form_labels(citizen_client, parent):
         ), label
     assert html.count('type="date"') == 4
     assert ">Send inn</button>" in html
-    assert "style=" not in html and "<script" not in html
+    # No inline style or script (S6); the form needs no script, the only one is the warning
+    # before the login runs out.
+    assert "style=" not in html
+    assert re.findall(r"<script[^>]*>", html) == [
+        '<script src="/static/js/session-warning.js" defer>'
+    ]
 
 
 # --- validation (C-7) ------------------------------------------------------------------------
