@@ -144,10 +144,11 @@ def _note_text(
     reason: str,
     contact_count: int,
 ) -> str:
+    contacts = f"{contact_count} nærkontakt" + ("" if contact_count == 1 else "er")
     return (
         f"Indeksen er overført fra {sender.name} til {receiver.name} {local_timestamp(now)} "
-        f"av {who} ({username}). Personkortet, notatene og {contact_count} nærkontakt(er) "
-        f"fulgte med.\nBegrunnelse: {reason}"
+        f"av {who} ({username}). Personkortet, notatene og {contacts} fulgte med.\n"
+        f"Begrunnelse: {reason}"
     )
 
 

@@ -90,7 +90,7 @@ def test_the_note_says_who_when_and_why(tracer):
     assert note.author_user == tracer and note.author_label == "Ola Sporer"
     assert note.created_at == moment
     assert "fra Oslo til Bergen 03.12.2026 14:05 av Ola Sporer (oslo.test)" in note.text
-    assert "1 nærkontakt(er)" in note.text
+    assert "Personkortet, notatene og 1 nærkontakt fulgte med." in note.text
     assert note.text.endswith("Begrunnelse: Bor i Bergen, feil kommune valgt")
 
 

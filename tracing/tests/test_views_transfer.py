@@ -170,3 +170,13 @@ def test_a_stale_edit_after_the_transfer_answers_404(tracer, index, monkeypatch)
     response = tracer.post(url(index, "avslutt"), {"bekreft": "ja"})
     assert response.status_code == 404
     assert Index.objects.get(pk=index.pk).status == Index.Status.ACTIVE
+
+
+@pytest.mark.parametrize("number", [OSLO, BERGEN], ids=["sender", "receiver"])
+def test_b4_each_sides_administrator_finds_the_transfer(tracer, index, number):
+    _confirm(tracer, index)
+    admin = Client()
+    admin.force_login(StaffFactory(admin_in=[number]))
+    body = admin.get("/smittesporing/tilgangslogg/").content.decode()
+    assert "Indeks overført til annen kommune" in body
+    assert tracer.staff_user.get_username() in body
