@@ -46,6 +46,13 @@ def forget_municipality_choices() -> None:
     _choices = ()
 
 
+def municipality_customers(*, excluding: str = "") -> list[Municipality]:
+    """The customers of the tracing service (A-1), in Norwegian alphabetical order, optionally
+    without one of them."""
+    found = Municipality.objects.filter(is_customer=True).exclude(number=excluding)
+    return sorted(found, key=lambda m: norwegian_sort_key(m.name_norwegian))
+
+
 def municipality_get(*, number: str) -> Municipality | None:
     return Municipality.objects.filter(number=number).first()
 

@@ -8,6 +8,7 @@ entry cannot be written the exception propagates, so the data is never shown unl
 Views, the administration and the API must not query tracing models for staff in any other way.
 """
 
+import datetime
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ __all__ = [
     "index_get_for_user",
     "index_log_for_user",
     "index_queryset_log",
+    "index_transfer_log",
     "indexes_log",
     "person_get_for_user",
 ]
@@ -146,6 +148,45 @@ def index_log_for_user(*, user: AbstractBaseUser, index: Index, action: str) -> 
         person=index.person,
         municipality_number=index.municipality_id,
         index_id=index.pk,
+    )
+
+
+def index_transfer_log(
+    *,
+    user: AbstractBaseUser,
+    index: Index,
+    contacts: Iterable[CloseContact],
+    from_number: str,
+    now: datetime.datetime,
+) -> None:
+    """B-4 for a hand-over: the index and each close contact moved, logged in the municipality
+    they left and in the one that received them, so that each side's administrator finds the
+    entry. Written in the transfer's transaction; the caller has checked the user's access to
+    the index in `from_number` (index_get_for_user) and moved it to `index.municipality`."""
+    if not _may_trace(user, from_number):
+        raise PermissionError("transfer from outside the user's municipalities")
+    rows = [
+        (ObjectType.INDEX, index.pk, index.person_id, index.fnr),
+        *((ObjectType.CLOSE_CONTACT, c.pk, c.person_id, c.person.fnr) for c in contacts),
+    ]
+    access_log_write(
+        user=user,
+        records=[
+            AccessRecord(
+                object_type=object_type,
+                action=AccessAction.TRANSFER,
+                allowed=True,
+                role=Role.TRACER,
+                municipality_number=number,
+                object_id=object_id,
+                person_id=person_id,
+                person_fnr=fnr,
+                index_id=index.pk,
+            )
+            for number in (from_number, index.municipality_id)
+            for object_type, object_id, person_id, fnr in rows
+        ],
+        now=now,
     )
 
 

@@ -196,3 +196,25 @@ class IndexRegisterForm(DsForm):
         self.answers = Answers(**{name: values[name] for name in ANSWER_FIELDS})
         self.contact = {name: values[name] for name in ("phone", "email")}
         return cleaned
+
+
+class TransferForm(DsForm):
+    """«Overfør til annen kommune»: to which customer municipality, and why (required)."""
+
+    kommune = forms.ChoiceField(label=_("Mottakende kommune"))
+    begrunnelse = forms.CharField(
+        label=_("Begrunnelse"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Skrives i et notat på indeksen, som begge kommuner kan se."),
+    )
+
+    def __init__(self, *args, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kommune"].choices = [("", _("Velg kommune"))] + [
+            (m.number, m.name) for m in municipalities
+        ]
+        self.fields["kommune"].error_messages["required"] = _("Velg kommunen som skal ta over.")
+        self.fields["begrunnelse"].error_messages["required"] = _(
+            "Skriv en begrunnelse for overføringen."
+        )

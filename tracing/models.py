@@ -112,6 +112,15 @@ class Index(models.Model):
     converted_from_contact = models.ForeignKey(
         "CloseContact", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The last hand-over from another municipality: from where, when and by whom (the note
+    # written with it says why). The receiving tracers see it in their worklist.
+    transferred_from = models.ForeignKey(
+        Municipality, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    transferred_at = models.DateTimeField(null=True, blank=True)
+    transferred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         constraints = [

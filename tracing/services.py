@@ -40,6 +40,14 @@ class AlreadyRegistered(TracingError):
         super().__init__(gettext("Personen er allerede registrert. Ta kontakt med kommunen."))
 
 
+class IndexMoved(TracingError):
+    """The index was handed to another municipality after the caller reached it: the caller's
+    access check no longer holds (B-1), and the views answer 404."""
+
+    def __init__(self):
+        super().__init__(gettext("Indeksen er overført til en annen kommune."))
+
+
 @dataclass(frozen=True)
 class RegisteredBy:
     kind: RegisteredByKind
@@ -57,7 +65,9 @@ class RegistrationResult:
     repeated_submission: bool = False
 
 
-def _lock_person(fnr: str) -> None:
+def person_lock(fnr: str) -> None:
+    """Lock the fødselsnummer's PersonLock row until the transaction ends (made if missing):
+    every write that may make or move a person's records takes it first."""
     # The retention job (S11) deletes the lock row of a number left without records; if it does
     # so between these two statements, the row is made again.
     for _ in range(3):
@@ -67,6 +77,16 @@ def _lock_person(fnr: str) -> None:
         if list(PersonLock.objects.select_for_update().filter(fnr=fnr).values_list("pk")):
             return
     raise TracingError(gettext("Registreringen kunne ikke låses. Prøv igjen."))
+
+
+def index_lock_unmoved(index: Index) -> Index:
+    """Lock the index's row and read it again; raise IndexMoved if it has left the municipality
+    it was in when the caller reached it. So an edit racing a transfer ends as one of the two
+    serial orders: before it (and it moves along) or after it (and it is refused)."""
+    locked = Index.objects.select_for_update().get(pk=index.pk)
+    if locked.municipality_id != index.municipality_id:
+        raise IndexMoved
+    return locked
 
 
 def _reference_unused() -> str:
@@ -160,7 +180,7 @@ def _index_register(
     now = now or timezone.now()
     try:
         with transaction.atomic():
-            _lock_person(registration.fnr)
+            person_lock(registration.fnr)
             if submission_id is not None:
                 earlier = Index.objects.filter(submission_id=submission_id).first()
                 if earlier is not None:
@@ -264,7 +284,9 @@ def close_contact_register(
     now = now or timezone.now()
     if person.fnr == index.fnr:
         raise TracingError(gettext("Indekspersonen kan ikke registreres som sin egen nærkontakt."))
-    _lock_person(person.fnr)
+    # The index first, then the person: the order a transfer of the index takes them in.
+    index_lock_unmoved(index)
+    person_lock(person.fnr)
     record = (
         Person.objects.select_for_update()
         .filter(fnr=person.fnr, municipality_id=index.municipality_id)
@@ -295,7 +317,7 @@ def close_contact_register(
 
 @transaction.atomic
 def index_close(*, index: Index, now: datetime.datetime | None = None) -> Index:
-    index = Index.objects.select_for_update().get(pk=index.pk)
+    index = index_lock_unmoved(index)
     if index.status == Index.Status.CLOSED:
         raise TracingError(gettext("Indeksen er allerede avsluttet."))
     index.status = Index.Status.CLOSED
@@ -308,8 +330,8 @@ def index_reopen(*, index: Index, now: datetime.datetime | None = None) -> Index
     """Reopen a closed index, unless the person has another active index (D-3)."""
     try:
         with transaction.atomic():
-            _lock_person(index.fnr)
-            index = Index.objects.select_for_update().get(pk=index.pk)
+            person_lock(index.fnr)
+            index = index_lock_unmoved(index)
             if index.status == Index.Status.ACTIVE:
                 raise TracingError(gettext("Indeksen er allerede aktiv."))
             if Index.objects.filter(fnr=index.fnr, status=Index.Status.ACTIVE).exists():
@@ -323,6 +345,7 @@ def index_reopen(*, index: Index, now: datetime.datetime | None = None) -> Index
         raise AlreadyRegistered("D-3") from exc
 
 
+@transaction.atomic
 def note_add(
     *,
     index: Index,
@@ -335,6 +358,7 @@ def note_add(
     """Notes are only ever added (B-3)."""
     if not text.strip():
         raise TracingError(gettext("Notatet er tomt."))
+    index_lock_unmoved(index)
     return Note.objects.create(
         index=index,
         title=title.strip() or "Notat",
@@ -354,7 +378,7 @@ def index_set_follow_up(
     today = local_date(now or timezone.now())
     if follow_up_on < today:
         raise TracingError(gettext("Neste oppfølging kan ikke være tilbake i tid."))
-    index = Index.objects.select_for_update().get(pk=index.pk)
+    index = index_lock_unmoved(index)
     if index.status != Index.Status.ACTIVE:
         raise TracingError(gettext("Bare en aktiv indeks kan få ny oppfølgingsdato."))
     index.follow_up_on = follow_up_on

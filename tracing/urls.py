@@ -5,7 +5,7 @@ No fødselsnummer in any URL: objects are named by id, searches by fødselsnumme
 
 from django.urls import path
 
-from tracing.views import indexes, persons, register, worklists
+from tracing.views import indexes, persons, register, transfer, worklists
 
 app_name = "tracing"
 urlpatterns = [
@@ -28,6 +28,7 @@ urlpatterns = [
     path("indeks/<int:index_id>/avslutt/", indexes.index_close_view, name="index_close"),
     path("indeks/<int:index_id>/gjenapne/", indexes.index_reopen_view, name="index_reopen"),
     path("indeks/<int:index_id>/oppfolging/", indexes.follow_up_set_view, name="follow_up"),
+    path("indeks/<int:index_id>/overfor/", transfer.index_transfer_view, name="index_transfer"),
     path("person/<int:person_id>/", persons.person_view, name="person"),
     path("naerkontakt/<int:close_contact_id>/", persons.close_contact_view, name="close_contact"),
 ]

@@ -245,13 +245,14 @@ def worklist_sort(
 
 
 def worklist_page_rows(page: QuerySet[Index]) -> list[Index]:
-    """The rows of one page (a sliced, sorted worklist), in order, with person and municipality.
+    """The rows of one page (a sliced, sorted worklist), in order, with person, municipality
+    and the municipality an index was transferred from.
 
     A deferred join: the page's ids are found first, over the sort's index, and
     only those rows are read with their person; joining every skipped row made page 100 cost
     65 ms of SQL at 1 000 000 persons instead of a few."""
     ids = list(page.values_list("pk", flat=True))
-    rows = Index.objects.select_related("person", "municipality").in_bulk(ids)
+    rows = Index.objects.select_related("person", "municipality", "transferred_from").in_bulk(ids)
     return [rows[pk] for pk in ids if pk in rows]
 
 

@@ -1,11 +1,12 @@
 """The index page (B-3) and its actions: note, close contact, close, reopen, next follow-up.
 
 Every view reaches the index through tracing.access (B-1, B-4) and changes it only through
-tracing.services.
+tracing.services. An index transferred away between the access check and the change
+(IndexMoved) answers 404, as it would a moment later.
 """
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +23,7 @@ from tracing.models import Index, RegisteredByKind
 from tracing.rules import CANDIDATE_KIND_LABELS, RULE_DESCRIPTIONS
 from tracing.services import (
     AlreadyRegistered,
+    IndexMoved,
     TracingError,
     close_contact_register,
     index_close,
@@ -119,6 +121,8 @@ def note_add_view(request: HttpRequest, index_id: int) -> HttpResponse:
                 user=request.user,
                 author_label=author_label(request.user),
             )
+        except IndexMoved:
+            raise Http404 from None
         except TracingError as exc:
             form.add_error("text", str(exc))
         else:
@@ -144,6 +148,8 @@ def _contact_register(request: HttpRequest, index: Index, form: CloseContactForm
             last_contact_on=form.cleaned_data["last_contact_on"],
             user=request.user,
         )
+    except IndexMoved:
+        raise Http404 from None
     except TracingError as exc:
         form.add_error(None, str(exc))
         return None
@@ -182,6 +188,8 @@ def index_close_view(request: HttpRequest, index_id: int) -> HttpResponse:
         return _confirm_close(request, index)
     try:
         index_close(index=index)
+    except IndexMoved:
+        raise Http404 from None
     except TracingError as exc:
         messages.error(request, str(exc))
     else:
@@ -225,6 +233,8 @@ def index_reopen_view(request: HttpRequest, index_id: int) -> HttpResponse:
             request,
             _("Indeksen kan ikke gjenåpnes: personen har allerede en aktiv indeks (D-3)."),
         )
+    except IndexMoved:
+        raise Http404 from None
     except TracingError as exc:
         messages.error(request, str(exc))
     else:
@@ -241,6 +251,8 @@ def follow_up_set_view(request: HttpRequest, index_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             index_set_follow_up(index=index, follow_up_on=form.cleaned_data["follow_up_on"])
+        except IndexMoved:
+            raise Http404 from None
         except TracingError as exc:
             form.add_error("follow_up_on", str(exc))
         else:
