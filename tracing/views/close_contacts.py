@@ -130,7 +130,11 @@ def close_contact_worklist_view(request: HttpRequest) -> HttpResponse:
     contacts = close_contact_page_rows(page.object_list)
     close_contacts_list_log(user=request.user, rows=_log_rows(contacts), action=AccessAction.LIST)
     data_columns = query.columns[len(REQUIRED_COLUMNS) :]  # name and index are links
-    rows = [{"contact": c, "cells": close_contact_cells(c, data_columns)} for c in contacts]
+    keys = [c.key for c in data_columns]
+    rows = [
+        {"contact": c, "cells": list(zip(keys, close_contact_cells(c, data_columns), strict=True))}
+        for c in contacts
+    ]
     list_query = _querystring(query)
     return render(
         request,
