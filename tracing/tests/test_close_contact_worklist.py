@@ -118,3 +118,21 @@ def test_b4_the_list_log_refuses_a_row_outside_the_users_municipalities():
     row = (bergen.pk, bergen.person_id, bergen.person.fnr, BERGEN, bergen.index_id)
     with pytest.raises(PermissionError):
         close_contacts_list_log(user=user, rows=[row], action=AccessAction.LIST)
+
+
+def test_s11_retention_deletes_a_closed_indexs_contact_notes_with_it():
+    from tracing.retention import closed_indexes_delete
+
+    index = IndexFactory(status="closed", closed_at=timezone.now() - datetime.timedelta(days=400))
+    contact = CloseContactFactory(index=index)
+    note_add(
+        index=index,
+        close_contact=contact,
+        title="Nærkontakt",
+        text="Ringt.",
+        user=None,
+        author_label="Test",
+    )
+    result = closed_indexes_delete(closed_before=timezone.now())
+    assert (result.indexes, result.close_contacts, result.notes) == (1, 1, 1)
+    assert not CloseContact.objects.exists() and not Note.objects.exists()
