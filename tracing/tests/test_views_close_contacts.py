@@ -115,6 +115,9 @@ def test_sorting_flips_and_pagination(staff_client):
     assert "sorter=navn&amp;retning=synkende" in body
     body = client.get(URL, {"sorter": "navn", "retning": "synkende"}).content.decode()
     assert re.findall(r"([ABC])kontakt, ", body) == ["C", "B", "A"]
+    # The filter form keeps the sort.
+    assert '<input type="hidden" name="sorter" value="navn">' in body
+    assert '<input type="hidden" name="retning" value="synkende">' in body
     # An unknown column is the default sort, not an error.
     assert client.get(URL, {"sorter": "person__fnr"}).status_code == 200
     CloseContactFactory.create_batch(10)

@@ -150,6 +150,8 @@ def close_contact_worklist_view(request: HttpRequest) -> HttpResponse:
             "list_path": f"{request.path}?{list_query}",
             "page_size": query.page_size,
             "page_sizes": PAGE_SIZES,
+            "sort": query.sort,
+            "descending": query.descending,
             "all_columns": list(COLUMNS.values()),
             "chosen": [c.key for c in query.columns],
             "required_columns": REQUIRED_COLUMNS,
