@@ -70,6 +70,7 @@ class AccessAction(models.TextChoices):
     EXPORT = "export", _("Eksportert til CSV")
     NOTE_ADD = "note_add", _("Notat skrevet")
     CONTACT_ADD = "contact_add", _("Nærkontakt registrert")
+    CONTACT_STATUS = "contact_status", _("Nærkontaktstatus endret")
     CLOSE = "close", _("Indeks avsluttet")
     REOPEN = "reopen", _("Indeks gjenåpnet")
     FOLLOW_UP = "follow_up", _("Oppfølgingsdato endret")

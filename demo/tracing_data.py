@@ -3,6 +3,7 @@
 import datetime
 import random
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from demo.personas import INGRID, LARS, NORA, SIGRID
@@ -14,6 +15,7 @@ from tracing.services import (
     RegisteredBy,
     Registration,
     close_contact_register,
+    close_contact_set_status,
     index_close,
     index_register,
 )
@@ -85,6 +87,7 @@ def load_demo_tracing_data(*, extra_indexes: int = 40, seed: int = 2026) -> bool
         person=PersonDetails(fnr=NORA, first_name="Nora", last_name="Berg"),
         last_contact_on=_today_minus(3),
     )
+    _load_worked_contacts(index=sigrid, rng=random.Random(seed + 1), now=now)
     lars = index_register(
         registration=Registration(
             fnr=LARS, first_name="Lars", last_name="Dahl", test_date_from=_today_minus(40)
@@ -106,6 +109,30 @@ def load_demo_tracing_data(*, extra_indexes: int = 40, seed: int = 2026) -> bool
     )
     _load_extra_indexes(count=extra_indexes, rng=random.Random(seed), now=now)
     return True
+
+
+def _load_worked_contacts(*, index, rng: random.Random, now: datetime.datetime) -> None:
+    """Two more of Sigrid's close contacts, reported by Oslo's demo tracer and already worked
+    on («Kontaktet», «Ikke nådd»), so that «Nærkontakter» shows each status. Unlike Nora they
+    are not in the demo register."""
+    tracer = get_user_model().objects.filter(username="oslo.smittesporer").first()
+    for first, last, status, days in (
+        ("Hilde", "Haugen", "contacted", 1),
+        ("Emil", "Nilsen", "not_reached", 0),
+    ):
+        birth = datetime.date(rng.randint(1960, 2005), rng.randint(1, 12), rng.randint(1, 28))
+        contact = close_contact_register(
+            index=index,
+            person=PersonDetails(
+                fnr=synthetic_fnr(birth, rng), first_name=first, last_name=last, birth_date=birth
+            ),
+            last_contact_on=_today_minus(3),
+            user=tracer,
+            now=now - datetime.timedelta(days=days, hours=2),
+        )
+        close_contact_set_status(
+            contact=contact, status=status, now=now - datetime.timedelta(days=days)
+        )
 
 
 def _load_extra_indexes(*, count: int, rng: random.Random, now: datetime.datetime) -> None:

@@ -10,7 +10,7 @@ Views, the administration and the API must not query tracing models for staff in
 
 import datetime
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -34,6 +34,7 @@ __all__ = [
     "MAX_ID",
     "AccessAction",
     "close_contact_get_for_user",
+    "close_contacts_list_log",
     "close_contacts_log",
     "index_get_for_user",
     "index_log_for_user",
@@ -272,6 +273,19 @@ def close_contacts_log(
             )
             for c in contacts
         ),
+        action=action,
+    )
+
+
+def close_contacts_list_log(
+    *, user: AbstractBaseUser, rows: Iterable[Sequence], action: str
+) -> None:
+    """B-4 for a list of close contacts of any indexes (the «Nærkontakter» worklist and its
+    export): one entry per contact, from rows of (contact id, person id, fødselsnummer,
+    municipality number, index id)."""
+    index_rows_log(
+        user=user,
+        rows=(IndexRow(ObjectType.CLOSE_CONTACT, *row[:5]) for row in rows),
         action=action,
     )
 

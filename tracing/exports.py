@@ -20,8 +20,12 @@ from django.db import connections, transaction
 from django.db.models import QuerySet
 
 from accounts.models import AccessAction
-from tracing.access import index_queryset_log
-from tracing.models import Index
+from tracing.access import close_contacts_list_log, index_queryset_log
+from tracing.close_contact_worklist import (
+    close_contact_export_rows,
+    close_contact_export_values,
+)
+from tracing.models import CloseContact, Index
 from tracing.worklists import Column, worklist_export_rows, worklist_export_values
 
 _FETCH = 2000  # rows per fetch
@@ -61,3 +65,16 @@ def _fetch(cursor) -> Iterator[Sequence]:
             yield from rows
     finally:
         cursor.close()
+
+
+def close_contact_export(
+    *, user: AbstractBaseUser, contacts: QuerySet[CloseContact], columns: Sequence[Column]
+) -> Iterator[list[str]]:
+    """Log every row of the «Nærkontakter» list for `user` (B-4), then return its CSV rows.
+
+    The rows are read once, logged from that read and written from it: the same snapshot on
+    every database. A municipality's close contacts are a few thousand rows, not the index
+    lists' tens of thousands, so they are held in memory rather than in a held cursor."""
+    rows = list(close_contact_export_values(contacts, columns))
+    close_contacts_list_log(user=user, rows=rows, action=AccessAction.EXPORT)
+    return close_contact_export_rows(rows, columns)

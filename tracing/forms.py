@@ -11,7 +11,7 @@ from core.forms import DsForm
 from core.localtime import local_today
 from registers.identity import is_valid_fnr
 from tracing import registration_messages as messages
-from tracing.models import Index, InfectionPlace, RiskGroup
+from tracing.models import CloseContact, Index, InfectionPlace, RiskGroup
 from tracing.registration import ANSWER_FIELDS, EARLIEST_DATE, Answers, Channel
 from tracing.registration_forms import (
     DATE_INPUT_FORMATS,
@@ -63,6 +63,12 @@ class FnrField(forms.CharField):
         return value
 
 
+def _date_range_check(form: forms.Form, cleaned: dict) -> None:
+    start, end = cleaned.get("fra"), cleaned.get("til")
+    if start and end and end < start:
+        form.add_error("til", _("Til-datoen kan ikke være før fra-datoen."))
+
+
 _NAME_SEARCH = re.compile(r"^[^\d]*$")
 
 
@@ -104,9 +110,7 @@ class WorklistFilterForm(DsForm):
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("fra"), cleaned.get("til")
-        if start and end and end < start:
-            self.add_error("til", _("Til-datoen kan ikke være før fra-datoen."))
+        _date_range_check(self, cleaned)
         return cleaned
 
     def valid_value(self, name: str):
@@ -115,6 +119,46 @@ class WorklistFilterForm(DsForm):
         if not hasattr(self, "cleaned_data") or name in self.errors:
             return None
         return self.cleaned_data.get(name)
+
+
+class CloseContactFilterForm(DsForm):
+    """Filters of the «Nærkontakter» worklist, sent by GET: no name or number among them."""
+
+    kommune = forms.ChoiceField(label=_("Kommune"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Alle")), *CloseContact.Status.choices]
+    )
+    rapportert_av = forms.ChoiceField(
+        label=_("Rapportert av"),
+        required=False,
+        choices=[("", _("Alle")), *CloseContact.ReportedBy.choices],
+    )
+    fra = _date_field(_("Rapportert fra"))
+    til = _date_field(_("Rapportert til"))
+
+    def __init__(self, *args, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kommune"].choices = [("", _("Alle mine kommuner"))] + [
+            (m.number, m.name) for m in municipalities
+        ]
+        self.show_municipality = len(municipalities) > 1
+        if not self.show_municipality:
+            del self.fields["kommune"]
+
+    def clean(self):
+        cleaned = super().clean()
+        _date_range_check(self, cleaned)
+        return cleaned
+
+    valid_value = WorklistFilterForm.valid_value
+
+
+class CloseContactStatusForm(DsForm):
+    status = forms.ChoiceField(label=_("Status"), choices=CloseContact.Status.choices)
+
+
+class CloseContactNoteForm(DsForm):
+    text = forms.CharField(label=_("Notat"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class ColumnChooserForm(DsForm):

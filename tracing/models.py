@@ -177,14 +177,29 @@ class CloseContact(models.Model):
     )
     status_changed_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        indexes = [
+            # The «Nærkontakter» worklist: a municipality's contacts, newest reported first.
+            models.Index(
+                fields=["municipality", "registered_at"], name="contact_worklist_reported"
+            ),
+        ]
+
     def __str__(self) -> str:
         return f"Nærkontakt {self.pk}"
 
 
 class Note(models.Model):
-    """A note on an index. Notes are never edited or deleted (B-3)."""
+    """A note on an index. Notes are never edited or deleted (B-3).
+
+    A note about one of the index's close contacts is a note on the index too, naming the
+    contact in its title and pointing at the contact: it travels and is deleted with the index
+    like every other note, and the index page shows the whole story in one list."""
 
     index = models.ForeignKey(Index, on_delete=models.PROTECT, related_name="notes")
+    close_contact = models.ForeignKey(
+        CloseContact, null=True, blank=True, on_delete=models.PROTECT, related_name="notes"
+    )
     title = models.CharField(max_length=200)
     text = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)

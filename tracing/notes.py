@@ -61,3 +61,9 @@ def _info_text(*, registration, moment: datetime.datetime, by_guardian: bool) ->
     if not by_guardian:
         lines += [f"Telefonnummer: {registration.phone}", f"E-post: {registration.email}"]
     return "\n".join(lines)
+
+
+def close_contact_title(person) -> str:
+    """The title of a note about a close contact, on the contact's index: names the contact,
+    so that the index's notes read as one story."""
+    return f"Nærkontakt {person.last_name}, {person.first_name}"

@@ -354,19 +354,46 @@ def note_add(
     user: AbstractBaseUser | None,
     author_label: str,
     now: datetime.datetime | None = None,
+    close_contact: CloseContact | None = None,
 ) -> Note:
-    """Notes are only ever added (B-3)."""
+    """Notes are only ever added (B-3). A note about a close contact is written on the
+    contact's index and points at the contact."""
     if not text.strip():
         raise TracingError(gettext("Notatet er tomt."))
     index_lock_unmoved(index)
+    if close_contact is not None and close_contact.index_id != index.pk:
+        raise ValueError("a close contact's note belongs on the contact's own index")
     return Note.objects.create(
         index=index,
+        close_contact=close_contact,
         title=title.strip() or "Notat",
         text=text,
         created_at=now or timezone.now(),
         author_user=user,
         author_label=author_label,
     )
+
+
+@transaction.atomic
+def close_contact_set_status(
+    *, contact: CloseContact, status: str, now: datetime.datetime | None = None
+) -> CloseContact:
+    """Set whether a close contact has been reached («Kontaktet», «Ikke nådd»), and when."""
+    if status not in CloseContact.Status.values:
+        raise TracingError(gettext("Ukjent status."))
+    # The index first, as every edit and the transfer lock it: a contact handed to another
+    # municipality meanwhile is refused, like an edit of its index (B-1).
+    index_lock_unmoved(contact.index)
+    locked = CloseContact.objects.select_for_update().get(pk=contact.pk)
+    if locked.municipality_id != contact.municipality_id:
+        raise IndexMoved
+    contact = locked
+    if contact.status == status:
+        return contact
+    contact.status = status
+    contact.status_changed_at = now or timezone.now()
+    contact.save(update_fields=["status", "status_changed_at"])
+    return contact
 
 
 @transaction.atomic

@@ -5,7 +5,7 @@ No fødselsnummer in any URL: objects are named by id, searches by fødselsnumme
 
 from django.urls import path
 
-from tracing.views import indexes, persons, register, transfer, worklists
+from tracing.views import close_contacts, indexes, persons, register, transfer, worklists
 
 app_name = "tracing"
 urlpatterns = [
@@ -31,4 +31,30 @@ urlpatterns = [
     path("indeks/<int:index_id>/overfor/", transfer.index_transfer_view, name="index_transfer"),
     path("person/<int:person_id>/", persons.person_view, name="person"),
     path("naerkontakt/<int:close_contact_id>/", persons.close_contact_view, name="close_contact"),
+    path("naerkontakter/", close_contacts.close_contact_worklist_view, name="contact_worklist"),
+    path(
+        "naerkontakter/kolonner/",
+        close_contacts.close_contact_columns_view,
+        name="contact_worklist_columns",
+    ),
+    path(
+        "naerkontakter/eksport/",
+        close_contacts.close_contact_export_view,
+        name="contact_worklist_export",
+    ),
+    path(
+        "naerkontakt/<int:close_contact_id>/status/",
+        close_contacts.close_contact_status_view,
+        name="contact_status",
+    ),
+    path(
+        "naerkontakt/<int:close_contact_id>/notat/",
+        close_contacts.close_contact_note_view,
+        name="contact_note",
+    ),
+    path(
+        "naerkontakt/<int:close_contact_id>/gjor-om-til-indeks/",
+        close_contacts.close_contact_convert_view,
+        name="contact_convert",
+    ),
 ]

@@ -51,6 +51,19 @@ def test_tracing_history_has_a_close_contact_a_closed_and_an_active_index(demo):
     assert [c.kind for c in duplicate_candidates(fnr=INGRID)] == [CandidateKind.ACTIVE_INDEX]
 
 
+def test_oslo_has_close_contacts_in_each_status_one_reported_by_the_demo_tracer(demo):
+    from tracing.models import CloseContact
+
+    oslo = CloseContact.objects.filter(municipality_id="0301")
+    assert set(oslo.values_list("status", flat=True)) == {
+        "not_contacted",
+        "contacted",
+        "not_reached",
+    }
+    assert oslo.filter(registered_by_user__username="oslo.smittesporer").count() == 2
+    assert oslo.filter(status_changed_at__isnull=False).count() == 2
+
+
 def test_loading_twice_changes_nothing(demo):
     from tracing.models import Index
 

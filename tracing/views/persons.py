@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 from accounts.decorators import staff_required
 from accounts.models import AccessAction
 from tracing.access import close_contact_get_for_user, person_get_for_user
+from tracing.views.close_contacts import close_contact_render
 
 
 @staff_required
@@ -35,6 +36,4 @@ def close_contact_view(request: HttpRequest, close_contact_id: int) -> HttpRespo
     contact = close_contact_get_for_user(
         user=request.user, close_contact_id=close_contact_id, action=AccessAction.VIEW
     )
-    return render(
-        request, "backoffice/close_contact.html", {"contact": contact, "person": contact.person}
-    )
+    return close_contact_render(request, contact)

@@ -90,10 +90,22 @@ def index_register_view(request: HttpRequest) -> HttpResponse:
                     request, _("Indeksen er registrert (regel %(rule)s).") % {"rule": result.rule}
                 )
             return redirect("tracing:index", index_id=result.index.pk)
-    status = 400 if form.is_bound else 200
+    return index_register_render(request, form, status=400 if form.is_bound else 200)
+
+
+def index_register_render(
+    request: HttpRequest, form: IndexRegisterForm, *, status: int = 200, contact=None
+) -> HttpResponse:
+    """The registration form; with `contact`, as «Gjør om til indeks» opens it for a close
+    contact (the form still posts to index_register_view, the one registration path)."""
     return render(
         request,
         "backoffice/index_register.html",
-        {"form": form, "nav": "registrer", "language_switch_form": "index-register"},
+        {
+            "form": form,
+            "nav": "registrer",
+            "language_switch_form": "index-register",
+            "contact": contact,
+        },
         status=status,
     )

@@ -260,9 +260,13 @@ def worklist_columns_view(request: HttpRequest, worklist: str) -> HttpResponse:
         columns=[*REQUIRED_COLUMNS, *chosen],
         allowed=COLUMNS,
     )
-    list_path = reverse("tracing:worklist", args=[spec.slug])
+    return back_to_list(request, reverse("tracing:worklist", args=[spec.slug]))
+
+
+def back_to_list(request: HttpRequest, list_path: str) -> HttpResponse:
+    """Back to the list the form was sent from (`neste`, with its query string); never to
+    anywhere else."""
     back = request.POST.get("neste", "")
-    # Only back to this list (with its query string); never to anywhere else.
     if not (back == list_path or back.startswith(list_path + "?")):
         back = list_path
     return redirect(back)
