@@ -17,8 +17,8 @@ from core.localtime import local_today
 from core.ratelimit import by_citizen, by_client, rate_limited
 from municipalities.selectors import municipality_get
 from selfreg.decorators import portal_page
-from selfreg.flow import flow_get, flow_mark_registered
-from selfreg.forms import RegistrationForm
+from selfreg.flow import flow_get, flow_mark_registered, krr_filled, krr_filled_set
+from selfreg.forms import KRR_FIELDS, RegistrationForm
 from selfreg.selectors import (
     citizen_person,
     guardian_of,
@@ -72,12 +72,22 @@ def registration_form(request: HttpRequest) -> HttpResponse:
         if index_active_or_self_registered_recently(fnr=subject.person.fnr, now=timezone.now()):
             return render_already_registered(request, **already)
         initial = {"phone": prefill.phone, "email": prefill.email}
-        form = RegistrationForm(initial=initial, is_child=is_child, today=today)
+        filled = frozenset(name for name in KRR_FIELDS if initial[name])
+        krr_filled_set(request.session, filled)
+        form = RegistrationForm(initial=initial, is_child=is_child, today=today, krr_filled=filled)
     elif is_language_switch(request):
         # The same step in the language chosen: nothing checked, nothing submitted, nothing lost.
-        form = form_as_typed(RegistrationForm, request.POST, is_child=is_child, today=today)
+        form = form_as_typed(
+            RegistrationForm,
+            request.POST,
+            is_child=is_child,
+            today=today,
+            krr_filled=krr_filled(request.session),
+        )
     else:
-        form = RegistrationForm(request.POST, is_child=is_child, today=today)
+        form = RegistrationForm(
+            request.POST, is_child=is_child, today=today, krr_filled=krr_filled(request.session)
+        )
         if form.is_valid():
             guardian = guardian_of(parent=parent) if is_child else None
             try:
