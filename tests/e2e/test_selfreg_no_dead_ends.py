@@ -38,6 +38,17 @@ def _expect_footer(page) -> None:
     )
 
 
+def _myself_at(browsing, fnr: str, number: str):
+    """The published link of `number` (A-3), the login (O-5), «Neste», «Meg selv», «Neste»."""
+    page = browsing.page
+    page.goto(f"{START}?kommunenummer={number}")
+    idp_login(browsing, fnr)
+    page.get_by_role("button", name="Neste").click()
+    page.get_by_label("Meg selv", exact=True).check()
+    page.get_by_role("button", name="Neste").click()
+    return browsing
+
+
 def _contact(page, name: str):
     return page.get_by_role("region", name=f"Kontakt {name}")
 
@@ -122,13 +133,8 @@ def test_the_refusal_and_the_portals_404_link_to_the_municipality(
         phone="72540000",
         source="e2e",
     )
-    browsing = visit(viewport)
+    browsing = _myself_at(visit(viewport), INGRID, "5001")
     page = browsing.page
-    page.goto(f"{START}?kommunenummer=5001")
-    idp_login(browsing, INGRID)
-    page.get_by_role("button", name="Neste").click()
-    page.get_by_label("Meg selv", exact=True).check()
-    page.get_by_role("button", name="Neste").click()
     expect(page.get_by_role("heading", name="Allerede registrert")).to_be_visible()
     contact = _contact(page, "Trondheim")
     expect(contact.get_by_role("link", name="Kommunens hjemmeside")).to_have_attribute(
@@ -207,13 +213,8 @@ def test_every_page_has_the_footer_and_the_statements_are_pages_of_their_own(
 
 @VIEWPORTS
 def test_the_error_summary_names_each_field(visit, oidc_live, demo_data, viewport):
-    browsing = visit(viewport)
+    browsing = _myself_at(visit(viewport), KARI, "0301")
     page = browsing.page
-    page.goto(f"{START}?kommunenummer=0301")
-    idp_login(browsing, KARI)
-    page.get_by_role("button", name="Neste").click()
-    page.get_by_label("Meg selv", exact=True).check()
-    page.get_by_role("button", name="Neste").click()
     # Kari is in KRR with both: the help text is under both fields.
     expect(page.locator("#id_phone_helptext")).to_contain_text("Kontakt- og reservasjonsregisteret")
     expect(page.locator("#id_email_helptext")).to_contain_text("Kontakt- og reservasjonsregisteret")
