@@ -98,3 +98,7 @@ class MunicipalityContactChange(MunicipalityChange):
     )
     website = models.URLField(max_length=200, blank=True)
     phone = models.CharField(max_length=11, blank=True)
+
+    @property
+    def phone_display(self) -> str:
+        return phone_display(self.phone)

@@ -46,7 +46,9 @@ def test_saving_stores_normalised_values_logs_who_and_shows_them_again(staff_cli
     assert "Kontaktinformasjonen er lagret." in html
     assert _input(html, "website") == "https://www.oslo.kommune.no"
     assert _input(html, "phone") == "21 80 21 80"
+    # The change is listed with who made it and the values as they are shown.
     assert client.staff_user.username in html
+    assert '<td class="municipality-contact__phone">21 80 21 80</td>' in html
 
 
 def test_wrong_values_are_explained_beside_their_fields_and_kept_as_typed(staff_client):
