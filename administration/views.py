@@ -1,5 +1,6 @@
 """Forvaltning at /forvaltning/ (A-1…A-3): a municipality's status, the self-registration
-switch, the link to publish, and the integration's API tokens.
+switch, the link to publish, the home page and phone number shown to citizens the portal turns
+away, and the integration's API tokens.
 
 Every view is for administrators (admin_required) and reaches the municipality only through
 administration.access (A-2); every change goes through a service that logs who made it.
@@ -22,11 +23,16 @@ from accounts.models import Role
 from accounts.selectors import api_token_list, user_municipalities
 from accounts.services import AccountsError, api_token_create, api_token_revoke
 from administration.access import municipality_get_for_admin
-from administration.forms import ApiTokenForm, SelfregSwitchForm
+from administration.forms import ApiTokenForm, MunicipalityContactForm, SelfregSwitchForm
 from core.i18n import LANGUAGE_PARAMETER
 from municipalities.models import Municipality
-from municipalities.selectors import municipality_status_changes
-from municipalities.services import MunicipalityError, municipality_set_status
+from municipalities.selectors import municipality_contact_changes, municipality_status_changes
+from municipalities.services import (
+    MunicipalityContactError,
+    MunicipalityError,
+    municipality_set_contact,
+    municipality_set_status,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -58,18 +64,20 @@ def publish_links_by_language(request: HttpRequest, number: str) -> list[tuple[s
     ]
 
 
+def _with_source(changes) -> list[dict]:
+    """The latest logged changes, each with where it was made, in words."""
+    return [{"change": c, "source": SOURCES.get(c.source, c.source)} for c in changes[:10]]
+
+
 def _render(
     request: HttpRequest,
     municipality: Municipality,
     *,
     token_form: ApiTokenForm | None = None,
+    contact_form: MunicipalityContactForm | None = None,
     created=None,
     status: int = 200,
 ) -> HttpResponse:
-    changes = [
-        {"change": change, "source": SOURCES.get(change.source, change.source)}
-        for change in municipality_status_changes(number=municipality.number, limit=10)
-    ]
     return render(
         request,
         "administration/municipality.html",
@@ -78,7 +86,14 @@ def _render(
             "municipality": municipality,
             "publish_link": publish_link(request, municipality.number),
             "publish_links_by_language": publish_links_by_language(request, municipality.number),
-            "changes": changes,
+            "changes": _with_source(municipality_status_changes(number=municipality.number)),
+            "contact_form": contact_form
+            or MunicipalityContactForm(
+                initial={"website": municipality.website, "phone": municipality.phone_display}
+            ),
+            "contact_changes": _with_source(
+                municipality_contact_changes(number=municipality.number)
+            ),
             "tokens": list(api_token_list(municipality_number=municipality.number)),
             "token_form": token_form or ApiTokenForm(),
             "created": created,
@@ -160,6 +175,38 @@ def selfreg_switch_view(request: HttpRequest, number: str) -> HttpResponse:
         else:
             messages.success(request, _("Selvregistrering er slått av."))
     return redirect("administration:municipality", number=municipality.number)
+
+
+@admin_required
+@require_POST
+def contact_view(request: HttpRequest, number: str) -> HttpResponse:
+    """«Nettside» and «Telefon», shown to citizens the portal turns away; logged with who and
+    when, like the switch."""
+    municipality = municipality_get_for_admin(user=request.user, number=number)
+    form = MunicipalityContactForm(request.POST)
+    if form.is_valid():
+        try:
+            municipality = municipality_set_contact(
+                number=municipality.number,
+                website=form.cleaned_data["website"],
+                phone=form.cleaned_data["phone"],
+                changed_by=request.user,
+                source=SOURCE,
+            )
+        except MunicipalityContactError as exc:
+            for field, message in exc.errors.items():
+                form.add_error(field, message)
+        else:
+            logger.info(
+                "contact details saved municipality=%s website=%s phone=%s by user_id=%s",
+                municipality.number,
+                bool(municipality.website),
+                bool(municipality.phone),
+                request.user.pk,
+            )
+            messages.success(request, _("Kontaktinformasjonen er lagret."))
+            return redirect("administration:municipality", number=municipality.number)
+    return _render(request, municipality, contact_form=form, status=400)
 
 
 def _confirm_switch_off(request: HttpRequest, municipality: Municipality) -> HttpResponse:

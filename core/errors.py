@@ -1,7 +1,9 @@
 """Error pages in Norwegian for 400, 403 (and CSRF failures), 404 and 500/503 (R3).
 
-None of them touches the database: the 500 page must render when the database is what failed
-(the templates extend base.html, which reads neither the user nor the messages). A server error
+None of them needs the database: the 500 page must render when the database is what failed
+(the templates extend base.html, which reads neither the user nor the messages). A citizen's
+page names whom to contact when an app knows (core.contact), asked only when the database is
+not what failed, and left out if asking fails. A server error
 gets a short reference number that the citizen sees and that the log line carries, with the
 exception's type and where it was raised, never its message: a database error's message can
 quote a row, and with it a fødselsnummer.
@@ -17,6 +19,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.contact import contact_context
 from core.logfilters import exception_summary
 
 logger = logging.getLogger(__name__)
@@ -32,15 +35,17 @@ def reference_new() -> str:
 _STAFF_PREFIXES = ("/smittesporing/", "/forvaltning/", "/django-admin/")
 
 
-def _context(request: HttpRequest, **extra) -> dict:
+def _context(request: HttpRequest, *, database_down: bool = False, **extra) -> dict:
     """Where the page's one link leads: the back office's start for staff URLs, else the
-    citizen portal's start."""
+    citizen portal's start, with whom the citizen can contact when an app knows it
+    (core.contact; never when the database is what failed: the providers may read it)."""
     if request.path.startswith(_STAFF_PREFIXES):
         home = {"home_url": reverse("tracing:home"), "home_label": _("Til forsiden")}
     else:
         home = {
             "home_url": reverse("selfreg:start"),
             "home_label": _("Til selvregistrering av positiv hjemmetest"),
+            **({} if database_down else contact_context(request)),
         }
     return {**home, **extra}
 
@@ -83,7 +88,9 @@ def _server_error_response(request: HttpRequest, exc: BaseException | None) -> H
         response = render(
             request,
             "errors/500.html",
-            _context(request, reference=reference, unavailable=unavailable),
+            _context(
+                request, database_down=unavailable, reference=reference, unavailable=unavailable
+            ),
             status=status,
         )
     except Exception:  # the page itself failed: still answer, still with the reference

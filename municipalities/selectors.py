@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from municipalities.models import (
     FormerMunicipalityNumber,
     Municipality,
+    MunicipalityContactChange,
     MunicipalityStatusChange,
     PostalCode,
 )
@@ -107,6 +108,17 @@ def municipality_status_changes(*, number: str, limit: int = 20) -> list[Municip
     made them (A-1: every switch is logged)."""
     return list(
         MunicipalityStatusChange.objects.filter(municipality_id=number)
+        .select_related("changed_by")
+        .order_by("-changed_at", "-id")[:limit]
+    )
+
+
+def municipality_contact_changes(
+    *, number: str, limit: int = 10
+) -> list[MunicipalityContactChange]:
+    """The latest changes of the home page address and phone number, newest first."""
+    return list(
+        MunicipalityContactChange.objects.filter(municipality_id=number)
         .select_related("changed_by")
         .order_by("-changed_at", "-id")[:limit]
     )

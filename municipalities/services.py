@@ -1,10 +1,13 @@
-"""Writes to municipalities: customer status and the self-registration switch (A-1)."""
+"""Writes to municipalities: customer status and the self-registration switch (A-1), and the
+contact details shown to citizens the portal turns away."""
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext
 
-from municipalities.models import Municipality, MunicipalityStatusChange
+from municipalities.contact import phone_normalize, website_normalize
+from municipalities.models import Municipality, MunicipalityContactChange, MunicipalityStatusChange
 
 
 class MunicipalityError(Exception):
@@ -48,5 +51,50 @@ def municipality_set_status(
         source=source,
         is_customer=new_customer,
         selfreg_enabled=new_selfreg,
+    )
+    return municipality
+
+
+class MunicipalityContactError(MunicipalityError):
+    """Contact details that cannot be right: `errors` maps "website"/"phone" to a message."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(" ".join(errors.values()))
+        self.errors = errors
+
+
+@transaction.atomic
+def municipality_set_contact(
+    *,
+    number: str,
+    website: str,
+    phone: str,
+    changed_by: AbstractBaseUser | None = None,
+    source: str,
+) -> Municipality:
+    """Set the home page address and phone number shown to citizens ("" clears one), and log
+    the change with who made it. Both are checked here whoever calls; nothing is saved unless
+    both are right, and an unchanged pair is not logged again."""
+    errors: dict[str, str] = {}
+    values: dict[str, str] = {}
+    for field, value, normalize in (
+        ("website", website, website_normalize),
+        ("phone", phone, phone_normalize),
+    ):
+        try:
+            values[field] = normalize(value)
+        except ValidationError as exc:
+            errors[field] = exc.messages[0]
+    if errors:
+        raise MunicipalityContactError(errors)
+    municipality = Municipality.objects.select_for_update().filter(number=number).first()
+    if municipality is None:
+        raise MunicipalityError(gettext("Ukjent kommunenummer: %(number)s") % {"number": number})
+    if (municipality.website, municipality.phone) == (values["website"], values["phone"]):
+        return municipality
+    municipality.website, municipality.phone = values["website"], values["phone"]
+    municipality.save(update_fields=["website", "phone"])
+    MunicipalityContactChange.objects.create(
+        municipality=municipality, changed_by=changed_by, source=source, **values
     )
     return municipality

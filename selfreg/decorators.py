@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from registers.types import RegisterError
 from selfreg.auth import citizen_login_required
+from selfreg.contact import request_municipality
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +27,8 @@ def register_errors_as_503(view):
             return view(request, *args, **kwargs)
         except RegisterError as exc:
             logger.warning("register unavailable in %s: %s", view.__name__, type(exc).__name__)
-            response = render(request, "selfreg/unavailable.html", status=503)
+            context = {"municipality": request_municipality(request)}
+            response = render(request, "selfreg/unavailable.html", context, status=503)
             response["Retry-After"] = str(RETRY_AFTER_SECONDS)
             return response
 

@@ -86,3 +86,21 @@ def registered_references(session: SessionBase) -> list[str]:
     receipt may be shown is decided from the login and the register, never from this list."""
     found = session.get(REGISTERED_KEY)
     return [r for r in found if isinstance(r, str)] if isinstance(found, list) else []
+
+
+# Which of phone and e-mail KRR filled in when the form was first shown: only those fields say
+# where their value came from, on every later showing of the same form too.
+KRR_FILLED_KEY = "selfreg_krr_filled"
+
+
+def krr_filled_set(session: SessionBase, fields) -> None:
+    session[KRR_FILLED_KEY] = sorted(fields)
+
+
+def krr_filled(session: SessionBase) -> frozenset[str]:
+    found = session.get(KRR_FILLED_KEY)
+    return (
+        frozenset(f for f in found if isinstance(f, str))
+        if isinstance(found, list)
+        else frozenset()
+    )

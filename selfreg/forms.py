@@ -20,6 +20,8 @@ from tracing.registration_forms import (
 )
 
 INPUT = "ds-input"
+# The fields C-6 prefills from Kontakt- og reservasjonsregisteret.
+KRR_FIELDS = ("phone", "email")
 
 
 class NormalChoices(BaseChoiceIterator):
@@ -85,10 +87,11 @@ class WhoForm(forms.Form):
             )
 
 
-def _date_field(label, *, help_text="") -> forms.DateField:
+def _date_field(label, *, help_text="", summary_label=None) -> forms.DateField:
     return registration_date_field(
         label=label,
         help_text=help_text,
+        summary_label=summary_label,
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": INPUT}),
     )
 
@@ -123,9 +126,9 @@ class RegistrationForm(forms.Form):
         widget=forms.TextInput(attrs={"class": INPUT}),
     )
     test_date_from = _date_field(_("Dato for test"))
-    test_date_to = _date_field(_("til"))
+    test_date_to = _date_field(_("til"), summary_label=_("Dato for test, til"))
     symptom_onset_from = _date_field(_("Dato for symptomstart"))
-    symptom_onset_to = _date_field(_("til"))
+    symptom_onset_to = _date_field(_("til"), summary_label=_("Dato for symptomstart, til"))
     no_symptoms = forms.BooleanField(
         label=_("Ingen symptomer"),
         required=False,
@@ -148,7 +151,16 @@ class RegistrationForm(forms.Form):
         widget=forms.RadioSelect(attrs={"class": INPUT, "required": True}),
     )
 
-    def __init__(self, *args, is_child: bool, today: datetime.date, **kwargs):
+    def __init__(
+        self,
+        *args,
+        is_child: bool,
+        today: datetime.date,
+        krr_filled: frozenset[str] = frozenset(),
+        **kwargs,
+    ):
+        """`krr_filled`: which of phone and e-mail KRR filled in when the form was first shown;
+        only those say «Fra Kontakt- og reservasjonsregisteret»."""
         super().__init__(*args, **kwargs)
         self.today = today
         self.is_child = is_child
@@ -157,6 +169,13 @@ class RegistrationForm(forms.Form):
             del self.fields["phone"]
             del self.fields["email"]
             self.fields["risk_group"].label = _("Er barnet i en risikogruppe?")
+            # The spec's label stays (O-7); the help text says the question is about the child.
+            self.fields["infection_place"].help_text = _(
+                "Svar for barnet: hvor tror du barnet ble smittet?"
+            )
+        for name in KRR_FIELDS:
+            if name in self.fields and name not in krr_filled:
+                self.fields[name].help_text = ""
         self.fields["infection_place"].choices = [("", gettext("Velg …"))] + [
             (value, str(label)) for value, label in InfectionPlace.choices
         ]

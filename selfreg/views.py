@@ -4,7 +4,6 @@
 Every page needs a login (C-1) and answers 503 when a register is down (portal_page).
 """
 
-import re
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,13 +23,13 @@ from municipalities.selectors import (
     municipality_lookup_number,
 )
 from registers.types import RegisterPerson
+from selfreg.contact import NUMBER_RE, request_municipality
 from selfreg.decorators import portal_page
 from selfreg.flow import flow_begin, flow_get, receipt_get
 from selfreg.forms import MunicipalityForm, WhoForm
 from selfreg.selectors import Subject, citizen_person, citizen_receipt, subject_options
 from tracing.selectors import index_active_or_self_registered_recently
 
-NUMBER_RE = re.compile(r"^[0-9]{4}$")
 # «Velg kommune», «Hvem», the form: the citizen is told where they are («Steg 2 av 3»).
 STEP_COUNT = 3
 
@@ -120,7 +119,7 @@ def render_already_registered(
 
 
 def render_problem(request: HttpRequest, *, title: str, message: str, status: int) -> HttpResponse:
-    context = {"title": title, "message": message}
+    context = {"title": title, "message": message, "municipality": request_municipality(request)}
     return render(request, "selfreg/problem.html", context, status=status)
 
 

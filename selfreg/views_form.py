@@ -18,8 +18,15 @@ from core.ratelimit import by_citizen, by_client, rate_limited
 from municipalities.selectors import municipality_get
 from selfreg.auth import keeps_typed_answers
 from selfreg.decorators import portal_page
-from selfreg.flow import Flow, flow_begin, flow_get, flow_mark_registered
-from selfreg.forms import RegistrationForm
+from selfreg.flow import (
+    Flow,
+    flow_begin,
+    flow_get,
+    flow_mark_registered,
+    krr_filled,
+    krr_filled_set,
+)
+from selfreg.forms import KRR_FIELDS, RegistrationForm
 from selfreg.resume import RESUME_FIELD, Resumed, resume_take, resume_token
 from selfreg.selectors import (
     citizen_person,
@@ -107,16 +114,37 @@ def registration_form(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         if index_active_or_self_registered_recently(fnr=subject.person.fnr, now=timezone.now()):
             return render_already_registered(request, **already)
+        initial = {"phone": prefill.phone, "email": prefill.email}
+        filled = frozenset(name for name in KRR_FIELDS if initial[name])
         if resumed is not None:
-            form = form_as_typed(RegistrationForm, resumed.answers, is_child=is_child, today=today)
+            # KRR's help text only under a field that still holds what KRR gave.
+            filled = frozenset(n for n in filled if resumed.answers.get(n) == initial[n])
+        krr_filled_set(request.session, filled)
+        if resumed is not None:
+            form = form_as_typed(
+                RegistrationForm,
+                resumed.answers,
+                is_child=is_child,
+                today=today,
+                krr_filled=filled,
+            )
         else:
-            initial = {"phone": prefill.phone, "email": prefill.email}
-            form = RegistrationForm(initial=initial, is_child=is_child, today=today)
+            form = RegistrationForm(
+                initial=initial, is_child=is_child, today=today, krr_filled=filled
+            )
     elif is_language_switch(request):
         # The same step in the language chosen: nothing checked, nothing submitted, nothing lost.
-        form = form_as_typed(RegistrationForm, request.POST, is_child=is_child, today=today)
+        form = form_as_typed(
+            RegistrationForm,
+            request.POST,
+            is_child=is_child,
+            today=today,
+            krr_filled=krr_filled(request.session),
+        )
     else:
-        form = RegistrationForm(request.POST, is_child=is_child, today=today)
+        form = RegistrationForm(
+            request.POST, is_child=is_child, today=today, krr_filled=krr_filled(request.session)
+        )
         if form.is_valid():
             guardian = guardian_of(parent=parent) if is_child else None
             try:

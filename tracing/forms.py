@@ -204,10 +204,12 @@ class IndexRegisterForm(DsForm):
     fnr = FnrField()
     kommune = forms.ChoiceField(label=_("Kommune"))
     test_date_from = registration_date_field(label=_("Dato for test"))
-    test_date_to = registration_date_field(label=_("til"))
+    test_date_to = registration_date_field(label=_("til"), summary_label=_("Dato for test, til"))
     no_symptoms = forms.BooleanField(label=_("Ingen symptomer"), required=False)
     symptom_onset_from = registration_date_field(label=_("Dato for symptomstart"))
-    symptom_onset_to = registration_date_field(label=_("til"))
+    symptom_onset_to = registration_date_field(
+        label=_("til"), summary_label=_("Dato for symptomstart, til")
+    )
     workplace_or_school = RegistrationTextField(
         "workplace_or_school", label=_("Arbeidssted eller skole")
     )

@@ -14,6 +14,7 @@ from tracing.models import InfectionPlace, RiskGroup
 
 DONE_TITLE = "Utført selvregistrering"
 INFO_TITLE = "Informasjon registrert i selvregistreringsskjema"
+CHILD_ANSWERS = "Svarene gjelder barnet og er gitt av foresatt."
 
 
 def _date(value: datetime.date | None) -> str:
@@ -52,6 +53,9 @@ def _info_text(*, registration, moment: datetime.datetime, by_guardian: bool) ->
         place = f"{place}: {registration.infection_place_description}"
     lines = [
         f"Informasjon oppdatert {who} den {local_timestamp(moment)}",
+        # I-4's first line stays as the spec writes it, and the answers keep the form's labels
+        # («Hvor ble du smittet»); this line says that they are about the child.
+        *([CHILD_ANSWERS] if by_guardian else []),
         f"Arbeidssted eller skole: {registration.workplace_or_school}",
         f"Dato for test: {_period(registration.test_date_from, registration.test_date_to)}",
         f"Symptomstart: {symptoms}",

@@ -45,8 +45,12 @@ class RegistrationTextField(forms.CharField):
         self.validators = [v for v in self.validators if not isinstance(v, own)]
 
 
-def registration_date_field(*, label, help_text="", widget=None) -> forms.DateField:
-    return forms.DateField(
+def registration_date_field(
+    *, label, help_text="", widget=None, summary_label=None
+) -> forms.DateField:
+    """`summary_label`: the field's name in the error summary where the label alone says too
+    little (the «til» of a period)."""
+    field = forms.DateField(
         label=label,
         help_text=help_text,
         required=False,
@@ -54,6 +58,8 @@ def registration_date_field(*, label, help_text="", widget=None) -> forms.DateFi
         error_messages={"invalid": _lazy(messages.invalid_date)},
         widget=widget or DateInput,
     )
+    field.summary_label = summary_label
+    return field
 
 
 def registration_choice_field(*, label, choices=(), widget=None, field: str) -> forms.ChoiceField:

@@ -1,9 +1,15 @@
-"""A-1: only customers can switch self-registration on; every switch is logged."""
+"""A-1: only customers can switch self-registration on; every switch is logged. The contact
+details shown to citizens are checked and logged the same way."""
 
 import pytest
 
-from municipalities.models import Municipality, MunicipalityStatusChange
-from municipalities.services import MunicipalityError, municipality_set_status
+from municipalities.models import Municipality, MunicipalityContactChange, MunicipalityStatusChange
+from municipalities.services import (
+    MunicipalityContactError,
+    MunicipalityError,
+    municipality_set_contact,
+    municipality_set_status,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -45,3 +51,44 @@ def test_unchanged_status_is_not_logged_again():
 def test_unknown_number_is_refused():
     with pytest.raises(MunicipalityError):
         municipality_set_status(number="3001", is_customer=True, source="command")
+
+
+# --- contact details shown to citizens -------------------------------------------------------
+
+
+def test_contact_details_are_stored_normalised_and_each_change_is_logged():
+    municipality_set_contact(
+        number="0301", website="www.oslo.kommune.no", phone="21 80 21 80", source="command"
+    )
+    municipality_set_contact(
+        number="0301", website="www.oslo.kommune.no", phone="21 80 21 80", source="command"
+    )
+    municipality_set_contact(number="0301", website="", phone="21 80 21 80", source="command")
+    oslo = Municipality.objects.get(number="0301")
+    assert (oslo.website, oslo.phone, oslo.phone_display) == ("", "+4721802180", "21 80 21 80")
+    changes = MunicipalityContactChange.objects.filter(municipality_id="0301").order_by("id")
+    assert [(c.website, c.phone) for c in changes] == [
+        ("https://www.oslo.kommune.no", "+4721802180"),
+        ("", "+4721802180"),
+    ]
+
+
+def test_wrong_contact_details_change_nothing_and_name_each_field():
+    with pytest.raises(MunicipalityContactError) as raised:
+        municipality_set_contact(
+            number="0301", website="http://oslo.kommune.no", phone="123", source="command"
+        )
+    assert sorted(raised.value.errors) == ["phone", "website"]
+    with pytest.raises(MunicipalityContactError) as raised:
+        municipality_set_contact(
+            number="0301", website="https://www.oslo.kommune.no", phone="123", source="command"
+        )
+    assert list(raised.value.errors) == ["phone"]
+    oslo = Municipality.objects.get(number="0301")
+    assert (oslo.website, oslo.phone) == ("", "")
+    assert not MunicipalityContactChange.objects.exists()
+
+
+def test_contact_details_of_an_unknown_number_are_refused():
+    with pytest.raises(MunicipalityError):
+        municipality_set_contact(number="3001", website="", phone="", source="command")

@@ -77,6 +77,7 @@ def test_c8_i4_i5_self_registration(citizen_client, parent):
     assert titles["Utført selvregistrering"] == "Utført selvregistrering 21.12.2021 10:52"
     info = titles["Informasjon registrert i selvregistreringsskjema"]
     assert info.startswith("Informasjon oppdatert vha selvregistrering den 21.12.2021 10:52\n")
+    assert "Svarene gjelder barnet" not in info
 
     receipt = client.get(RECEIPT)
     html = receipt.content.decode()
@@ -140,6 +141,10 @@ def test_c8_i4_child_registration_by_guardian(citizen_client, parent):
     assert info.text.startswith(
         "Informasjon oppdatert vha selvregistrering av barn fra foresatt den 21.12.2021 10:52\n"
     )
+    # The answers keep the form's labels; the note says that they are about the child.
+    lines = info.text.splitlines()
+    assert lines[1] == "Svarene gjelder barnet og er gitt av foresatt."
+    assert any(line.startswith("Hvor ble du smittet: ") for line in lines)
     html = client.get(RECEIPT).content.decode()
     assert "Skjemaet er registrert" in html
     assert "Ola Nordmann" in html

@@ -24,6 +24,9 @@ from django.urls.exceptions import Resolver404
 # name (or route, for unnamed patterns) -> why it needs no login
 PUBLIC = {
     "home": "front page with two links, no personal data",
+    "favicon": "a redirect to the icon in static",
+    "privacy": "the privacy statement every footer links to: text for everyone",
+    "accessibility": "the accessibility statement every footer links to: text for everyone",
     "healthz": "liveness probe: says the process answers, nothing else (core.health)",
     "readyz": "readiness probe: ok/failed per dependency, no data, no error text (core.health)",
     "metrics": "Prometheus counts, no personal data; 404 but to METRICS_ALLOWED_ADDRESSES",

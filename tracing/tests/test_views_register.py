@@ -1,5 +1,7 @@
 """Registering an index by hand goes through index_register: same duplicate rules (section 5)."""
 
+import datetime
+
 import pytest
 from django.utils import timezone
 
@@ -136,3 +138,22 @@ def test_the_language_switch_keeps_the_typed_form_and_registers_nothing(staff_cl
     # Sent as usual afterwards, the same form registers once.
     assert client.post(URL, _data(person.fnr)).status_code == 302
     assert Index.objects.filter(fnr=person.fnr).count() == 1
+
+
+def test_the_error_summary_names_each_field_and_the_period_ends_apart(staff_client):
+    """Two «til» dates with the same message read differently in the summary."""
+    today = timezone.localdate()
+    future = (today + datetime.timedelta(days=3)).isoformat()
+    response = staff_client(tracer_in=[OSLO]).post(
+        URL,
+        _data(
+            new_fnr(),
+            test_date_to=future,
+            symptom_onset_from=today.isoformat(),
+            symptom_onset_to=future,
+        ),
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert '<a class="ds-link" href="#id_test_date_to">Dato for test, til: ' in body
+    assert '<a class="ds-link" href="#id_symptom_onset_to">Dato for symptomstart, til: ' in body
