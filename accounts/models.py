@@ -74,6 +74,7 @@ class AccessAction(models.TextChoices):
     REOPEN = "reopen", _("Indeks gjenåpnet")
     FOLLOW_UP = "follow_up", _("Oppfølgingsdato endret")
     REGISTER = "register", _("Indeks registrert")
+    SEARCH = "search", _("Søkt på fødselsnummer")
     LOG_SEARCH = "log_search", _("Tilgangslogg vist")
     LOG_EXPORT = "log_export", _("Tilgangslogg eksportert")
 

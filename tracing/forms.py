@@ -81,6 +81,11 @@ class WorklistFilterForm(DsForm):
     fra = _date_field(_("Opprettet fra"))
     til = _date_field(_("Opprettet til"))
     navn = forms.CharField(label=_("Navn"), required=False, max_length=100)
+    duplikat = forms.ChoiceField(
+        label=_("Mulig duplikat"),
+        required=False,
+        choices=[("", _("Alle")), ("ja", _("Bare mulige duplikater"))],
+    )
 
     def __init__(self, *args, municipalities, show_status: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -127,6 +132,60 @@ class ColumnChooserForm(DsForm):
     def __init__(self, *args, columns, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kolonner"].choices = [(c.key, c.label) for c in columns]
+
+
+class FnrSearchForm(DsForm):
+    """«Finn på fødselsnummer»: one exact, checksum-valid number, POSTed (never in a URL)."""
+
+    fnr = FnrField(label=_("Fødselsnummer (11 siffer)"))
+
+
+class BulkAction:
+    CLOSE = "avslutt"
+    FOLLOW_UP = "oppfolging"
+
+
+class _IdsField(forms.Field):
+    """The ticked rows' ids (value="<id>" checkboxes named `valgt`)."""
+
+    widget = forms.MultipleHiddenInput
+    MAX = 100  # the largest page
+
+    def to_python(self, value):
+        values = value if isinstance(value, list | tuple) else ([value] if value else [])
+        ids = []
+        for item in values:
+            if not str(item).isdigit() or int(item) > 2**63 - 1:
+                raise forms.ValidationError(_("Ugyldig valg."))
+            ids.append(int(item))
+        return list(dict.fromkeys(ids))
+
+    def validate(self, value):
+        if not value:
+            raise forms.ValidationError(_("Velg minst én rad i listen."))
+        if len(value) > self.MAX:
+            raise forms.ValidationError(_("Velg høyst 100 rader om gangen."))
+
+
+class BulkActionForm(DsForm):
+    """«Avslutt valgte» / «Sett oppfølgingsdato» for the ticked rows of a worklist page."""
+
+    valgt = _IdsField(label=_("Valgte rader"))
+    handling = forms.ChoiceField(
+        label=_("Handling"),
+        choices=[
+            (BulkAction.CLOSE, _("Avslutt valgte")),
+            (BulkAction.FOLLOW_UP, _("Sett oppfølgingsdato")),
+        ],
+    )
+    oppfolging = _date_field(_("Ny oppfølgingsdato"))
+
+    def clean(self):
+        cleaned = super().clean()
+        follow_up = cleaned.get("handling") == BulkAction.FOLLOW_UP
+        if follow_up and not cleaned.get("oppfolging") and "oppfolging" not in self.errors:
+            self.add_error("oppfolging", _("Skriv inn datoen for neste oppfølging."))
+        return cleaned
 
 
 class NoteForm(DsForm):
