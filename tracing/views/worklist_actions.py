@@ -80,9 +80,10 @@ def _run(action: str, indexes, follow_up_on, *, expected=None, dry_run=False) ->
 
 def _change_text(action: str, index: Index, follow_up_on: datetime.date | None) -> str:
     if action == BulkAction.CLOSE:
-        return _("%(name)s: %(before)s → Avsluttet") % {
+        return _("%(name)s: %(before)s → %(after)s") % {
             "name": _name(index),
             "before": index.get_status_display(),
+            "after": Index.Status.CLOSED.label,
         }
     return _("%(name)s: oppfølging %(before)s → %(after)s") % {
         "name": _name(index),
