@@ -11,6 +11,7 @@ from core.forms import DsForm
 from core.localtime import local_today
 from registers.identity import is_valid_fnr
 from tracing import registration_messages as messages
+from tracing.access import MAX_ID
 from tracing.models import Index, InfectionPlace, RiskGroup
 from tracing.registration import ANSWER_FIELDS, EARLIEST_DATE, Answers, Channel
 from tracing.registration_forms import (
@@ -22,6 +23,7 @@ from tracing.registration_forms import (
     registration_date_field,
 )
 from tracing.registration_messages import Code
+from tracing.worklists import PAGE_SIZES
 
 LATEST_DATE = datetime.date(2999, 12, 31)
 
@@ -146,16 +148,15 @@ class BulkAction:
 
 
 class _IdsField(forms.Field):
-    """The ticked rows' ids (value="<id>" checkboxes named `valgt`)."""
+    """The ticked rows' ids (value="<id>" checkboxes named `valgt`), at most a page of them."""
 
     widget = forms.MultipleHiddenInput
-    MAX = 100  # the largest page
 
     def to_python(self, value):
         values = value if isinstance(value, list | tuple) else ([value] if value else [])
         ids = []
         for item in values:
-            if not str(item).isdigit() or int(item) > 2**63 - 1:
+            if not str(item).isdigit() or int(item) > MAX_ID:
                 raise forms.ValidationError(_("Ugyldig valg."))
             ids.append(int(item))
         return list(dict.fromkeys(ids))
@@ -163,8 +164,10 @@ class _IdsField(forms.Field):
     def validate(self, value):
         if not value:
             raise forms.ValidationError(_("Velg minst én rad i listen."))
-        if len(value) > self.MAX:
-            raise forms.ValidationError(_("Velg høyst 100 rader om gangen."))
+        if len(value) > max(PAGE_SIZES):
+            raise forms.ValidationError(
+                _("Velg høyst %(max)s rader om gangen."), params={"max": max(PAGE_SIZES)}
+            )
 
 
 class BulkActionForm(DsForm):

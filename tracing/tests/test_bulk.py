@@ -2,6 +2,7 @@
 services' rules."""
 
 import datetime
+from functools import partial
 from unittest import mock
 
 import pytest
@@ -120,3 +121,67 @@ def test_dry_run_answers_like_the_real_run_and_changes_nothing():
     closed = IndexFactory(closed=True)
     with pytest.raises(BulkRefused):
         indexes_close(indexes=[*ok, closed], dry_run=True)
+
+
+# --- concurrent bulk actions (PostgreSQL: real row locks) ---
+
+ROUNDS = 10
+
+
+def _labelled(call):
+    def run() -> str:
+        try:
+            call()
+        except BulkRefused:
+            return "refused"
+        return "done"
+
+    return run
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_overlapping_bulk_closes_one_wins_whole_and_neither_deadlocks(postgres_only):
+    """Rows taken in opposite orders by two tracers at once: locks are taken in id order, so
+    there is no deadlock; the one that runs second finds its rows changed and changes none."""
+    from tracing.tests.test_concurrency import _two_at_once
+
+    for _ in range(ROUNDS):
+        a, b, c = IndexFactory.create_batch(3)
+        states = {i.pk: RowState.of(i) for i in (a, b, c)}
+        first = _labelled(partial(indexes_close, indexes=[a, b, c], expected=states))
+        second = _labelled(partial(indexes_close, indexes=[b, a], expected=states))
+        outcomes = _two_at_once(first, second)
+        assert sorted(outcomes) == ["done", "refused"], outcomes
+        if outcomes[0] == "done":
+            assert _statuses([a, b, c]) == ["closed"] * 3
+        else:  # the two-row action ran first: the three-row one changed nothing, c stays
+            assert _statuses([a, b, c]) == ["closed", "closed", "active"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bulk_follow_up_racing_a_single_close_ends_in_a_serial_order(postgres_only):
+    """Either the bulk date first, then the close (two dated, one closed); or the close first,
+    and the bulk action finds a changed row and changes nothing. Never some rows dated."""
+    from tracing.tests.test_concurrency import _two_at_once
+
+    later = timezone.localdate() + datetime.timedelta(days=4)
+    for _ in range(ROUNDS):
+        rows = IndexFactory.create_batch(3)
+        states = {i.pk: RowState.of(i) for i in rows}
+        bulk = _labelled(
+            partial(indexes_set_follow_up, indexes=rows, follow_up_on=later, expected=states)
+        )
+
+        def close(index=rows[1]) -> str:
+            services.index_close(index=index)
+            return "closed"
+
+        outcome, closed = _two_at_once(bulk, close)
+        assert closed == "closed"
+        assert _statuses(rows) == ["active", "closed", "active"]
+        dates = _follow_ups([rows[0], rows[2]])
+        if outcome == "done":
+            assert dates == [later, later]
+        else:
+            assert outcome == "refused", outcome
+            assert dates == [timezone.localdate()] * 2

@@ -342,3 +342,15 @@ def test_the_search_costs_a_fixed_number_of_queries(staff_client, django_assert_
     with django_assert_max_num_queries(5):
         response = client.post(SEARCH_URL, {"fnr": index.fnr})
     assert response.content.decode().count("/smittesporing/indeks/") >= 4
+
+
+def test_more_rows_than_a_page_or_a_bad_id_is_refused_with_a_message(staff_client):
+    client = staff_client(tracer_in=[OSLO])
+    for valgt, message in (
+        ([str(n) for n in range(1, 102)], "Velg høyst 100 rader om gangen."),
+        (["abc"], "Ugyldig valg."),
+    ):
+        response = client.post(BULK_URL, {"valgt": valgt, "handling": "avslutt"})
+        assert response.status_code == 302
+        assert message in client.get(response["Location"]).content.decode()
+    assert not AccessLogEntry.objects.filter(object_type="index").exists()
