@@ -61,6 +61,9 @@ def test_each_row_has_a_checkbox_named_by_the_person_and_no_fnr_in_any_url(staff
     assert f'name="valgt" value="{index.pk}" form="bulk-form" id="valgt-{index.pk}"' in body
     assert f'<label class="ds-sr-only" for="valgt-{index.pk}">Velg Nordmann, Kari</label>' in body
     assert 'id="bulk-form" method="post"' in body
+    # The search by fødselsnummer is a POST form of its own, its number not remembered.
+    assert f'<form method="post" action="{SEARCH_URL}"' in body
+    assert re.search(r'<input[^>]*name="fnr"[^>]*autocomplete="off"', body)
     assert not [u for u in _urls(body) if index.fnr in u]
 
 
