@@ -156,9 +156,11 @@ class _IdsField(forms.Field):
         values = value if isinstance(value, list | tuple) else ([value] if value else [])
         ids = []
         for item in values:
-            if not str(item).isdigit() or int(item) > MAX_ID:
+            # A bigint has at most 19 digits; a longer string is not parsed at all.
+            text = str(item)
+            if not (text.isascii() and text.isdigit()) or len(text) > 19 or int(text) > MAX_ID:
                 raise forms.ValidationError(_("Ugyldig valg."))
-            ids.append(int(item))
+            ids.append(int(text))
         return list(dict.fromkeys(ids))
 
     def validate(self, value):

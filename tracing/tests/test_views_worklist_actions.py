@@ -352,6 +352,8 @@ def test_more_rows_than_a_page_or_a_bad_id_is_refused_with_a_message(staff_clien
     for valgt, message in (
         ([str(n) for n in range(1, 102)], "Velg høyst 100 rader om gangen."),
         (["abc"], "Ugyldig valg."),
+        (["²"], "Ugyldig valg."),
+        (["9" * 5000], "Ugyldig valg."),  # found by S8: too long for int() (a 500)
     ):
         response = client.post(BULK_URL, {"valgt": valgt, "handling": "avslutt"})
         assert response.status_code == 302
