@@ -76,6 +76,7 @@ class AccessAction(models.TextChoices):
     FOLLOW_UP = "follow_up", _("Oppfølgingsdato endret")
     REGISTER = "register", _("Indeks registrert")
     TRANSFER = "transfer", _("Indeks overført til annen kommune")
+    SEARCH = "search", _("Søkt på fødselsnummer")
     LOG_SEARCH = "log_search", _("Tilgangslogg vist")
     LOG_EXPORT = "log_export", _("Tilgangslogg eksportert")
 

@@ -40,6 +40,8 @@ __all__ = [
     "index_log_for_user",
     "index_queryset_log",
     "index_transfer_log",
+    "indexes_find_by_fnr_for_user",
+    "indexes_get_for_user",
     "indexes_log",
     "person_get_for_user",
 ]
@@ -99,6 +101,77 @@ def index_get_for_user(*, user: AbstractBaseUser, index_id: int, action: str) ->
         index_id=index.pk if index else None,
     )
     return index
+
+
+def _index_record(index: Index, action: str, *, allowed: bool = True) -> AccessRecord:
+    return AccessRecord(
+        object_type=ObjectType.INDEX,
+        action=action,
+        allowed=allowed,
+        role=Role.TRACER if allowed else "",
+        municipality_number=index.municipality_id,
+        object_id=index.pk,
+        person_id=index.person_id,
+        person_fnr=index.fnr,
+        index_id=index.pk,
+    )
+
+
+def indexes_get_for_user(
+    *, user: AbstractBaseUser, index_ids: Sequence[int], action: str
+) -> tuple[list[Index], list[int]]:
+    """Many indexes at once (bulk actions): (the ones the user traces in, in the order asked
+    for, with person and municipality; the ids that are missing or another municipality's).
+    One entry each, allowed or denied (as `index_get_for_user` logs them), written in one go
+    before anything is returned; the caller refuses the whole action when the second list is
+    not empty."""
+    numbers = user_municipality_numbers(user=user, role=Role.TRACER)
+    ids = list(dict.fromkeys(i for i in index_ids if 0 <= i <= MAX_ID))
+    found = Index.objects.select_related("person", "municipality").in_bulk(ids)
+    allowed, denied, records = [], [], []
+    for index_id in ids:
+        index = found.get(index_id)
+        if index is None:
+            denied.append(index_id)
+            records.append(
+                AccessRecord(
+                    object_type=ObjectType.INDEX, action=action, allowed=False, object_id=index_id
+                )
+            )
+        elif index.municipality_id in numbers:
+            allowed.append(index)
+            records.append(_index_record(index, action))
+        else:
+            denied.append(index_id)
+            records.append(_index_record(index, action, allowed=False))
+    access_log_write(user=user, records=records)
+    return allowed, denied
+
+
+def indexes_find_by_fnr_for_user(*, user: AbstractBaseUser, fnr: str) -> list[Index]:
+    """The indexes (any status, newest first) of one fødselsnummer in the user's
+    municipalities only (B-1). The search itself is logged (B-4): one entry per index found,
+    or, when none is, one per municipality searched, with the number searched for, so that
+    an administrator finds who looked for a person even where nothing was there."""
+    numbers = sorted(user_municipality_numbers(user=user, role=Role.TRACER))
+    found = list(
+        Index.objects.select_related("person", "municipality")
+        .filter(fnr=fnr, municipality_id__in=numbers)
+        .order_by("-opened_at", "-pk")
+    )
+    records = [_index_record(i, AccessAction.SEARCH) for i in found] or [
+        AccessRecord(
+            object_type=ObjectType.PERSON,
+            action=AccessAction.SEARCH,
+            allowed=True,
+            role=Role.TRACER,
+            municipality_number=number,
+            person_fnr=fnr,
+        )
+        for number in numbers
+    ]
+    access_log_write(user=user, records=records)
+    return found
 
 
 def person_get_for_user(*, user: AbstractBaseUser, person_id: int, action: str) -> Person:

@@ -11,6 +11,7 @@ from core.forms import DsForm
 from core.localtime import local_today
 from registers.identity import is_valid_fnr
 from tracing import registration_messages as messages
+from tracing.access import MAX_ID
 from tracing.models import CloseContact, Index, InfectionPlace, RiskGroup
 from tracing.registration import ANSWER_FIELDS, EARLIEST_DATE, Answers, Channel
 from tracing.registration_forms import (
@@ -22,6 +23,7 @@ from tracing.registration_forms import (
     registration_date_field,
 )
 from tracing.registration_messages import Code
+from tracing.worklists import PAGE_SIZES
 
 LATEST_DATE = datetime.date(2999, 12, 31)
 
@@ -87,6 +89,11 @@ class WorklistFilterForm(DsForm):
     fra = _date_field(_("Opprettet fra"))
     til = _date_field(_("Opprettet til"))
     navn = forms.CharField(label=_("Navn"), required=False, max_length=100)
+    duplikat = forms.ChoiceField(
+        label=_("Mulig duplikat"),
+        required=False,
+        choices=[("", _("Alle")), ("ja", _("Bare mulige duplikater"))],
+    )
 
     def __init__(self, *args, municipalities, show_status: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -171,6 +178,63 @@ class ColumnChooserForm(DsForm):
     def __init__(self, *args, columns, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kolonner"].choices = [(c.key, c.label) for c in columns]
+
+
+class FnrSearchForm(DsForm):
+    """«Finn på fødselsnummer»: one exact, checksum-valid number, POSTed (never in a URL)."""
+
+    fnr = FnrField(label=_("Fødselsnummer (11 siffer)"))
+
+
+class BulkAction:
+    CLOSE = "avslutt"
+    FOLLOW_UP = "oppfolging"
+
+
+class _IdsField(forms.Field):
+    """The ticked rows' ids (value="<id>" checkboxes named `valgt`), at most a page of them."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        values = value if isinstance(value, list | tuple) else ([value] if value else [])
+        ids = []
+        for item in values:
+            # A bigint has at most 19 digits; a longer string is not parsed at all.
+            text = str(item)
+            if not (text.isascii() and text.isdigit()) or len(text) > 19 or int(text) > MAX_ID:
+                raise forms.ValidationError(_("Ugyldig valg."))
+            ids.append(int(text))
+        return list(dict.fromkeys(ids))
+
+    def validate(self, value):
+        if not value:
+            raise forms.ValidationError(_("Velg minst én rad i listen."))
+        if len(value) > max(PAGE_SIZES):
+            raise forms.ValidationError(
+                _("Velg høyst %(max)s rader om gangen."), params={"max": max(PAGE_SIZES)}
+            )
+
+
+class BulkActionForm(DsForm):
+    """«Avslutt valgte» / «Sett oppfølgingsdato» for the ticked rows of a worklist page."""
+
+    valgt = _IdsField(label=_("Valgte rader"))
+    handling = forms.ChoiceField(
+        label=_("Handling"),
+        choices=[
+            (BulkAction.CLOSE, _("Avslutt valgte")),
+            (BulkAction.FOLLOW_UP, _("Sett oppfølgingsdato")),
+        ],
+    )
+    oppfolging = _date_field(_("Ny oppfølgingsdato"))
+
+    def clean(self):
+        cleaned = super().clean()
+        follow_up = cleaned.get("handling") == BulkAction.FOLLOW_UP
+        if follow_up and not cleaned.get("oppfolging") and "oppfolging" not in self.errors:
+            self.add_error("oppfolging", _("Skriv inn datoen for neste oppfølging."))
+        return cleaned
 
 
 class NoteForm(DsForm):

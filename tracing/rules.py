@@ -78,6 +78,11 @@ def decide(candidates: Sequence[Candidate], chosen_municipality: str) -> Decisio
     return Decision(Outcome.CREATE_DUPLICATE, "D-1c" if single else "D-2d")
 
 
+# The rules that make a new record beside records elsewhere (Outcome.CREATE_DUPLICATE): the
+# indexes the worklists' «Mulig duplikat» filter finds.
+POSSIBLE_DUPLICATE_RULES = ("D-1c", "D-2d")
+
+
 # What each rule decides, as the index page explains an index's source to a tracer.
 RULE_DESCRIPTIONS = {
     "D-0": _("Ingen treff: ny person og indeks i valgt kommune"),

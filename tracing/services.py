@@ -374,6 +374,12 @@ def note_add(
     )
 
 
+def follow_up_date_check(follow_up_on: datetime.date, *, now: datetime.datetime | None = None):
+    """The rule for a next follow-up date, whichever index it is for: not in the past."""
+    if follow_up_on < local_date(now or timezone.now()):
+        raise TracingError(gettext("Neste oppfølging kan ikke være tilbake i tid."))
+
+
 @transaction.atomic
 def close_contact_set_status(
     *, contact: CloseContact, status: str, now: datetime.datetime | None = None
@@ -402,9 +408,7 @@ def index_set_follow_up(
 ) -> Index:
     """Set the date of the next follow-up; the index leaves 'Indeksoppfølging i dag' until then
     (B-2)."""
-    today = local_date(now or timezone.now())
-    if follow_up_on < today:
-        raise TracingError(gettext("Neste oppfølging kan ikke være tilbake i tid."))
+    follow_up_date_check(follow_up_on, now=now)
     index = index_lock_unmoved(index)
     if index.status != Index.Status.ACTIVE:
         raise TracingError(gettext("Bare en aktiv indeks kan få ny oppfølgingsdato."))

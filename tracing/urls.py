@@ -5,7 +5,15 @@ No fødselsnummer in any URL: objects are named by id, searches by fødselsnumme
 
 from django.urls import path
 
-from tracing.views import close_contacts, indexes, persons, register, transfer, worklists
+from tracing.views import (
+    close_contacts,
+    indexes,
+    persons,
+    register,
+    transfer,
+    worklist_actions,
+    worklists,
+)
 
 app_name = "tracing"
 urlpatterns = [
@@ -20,6 +28,16 @@ urlpatterns = [
         "arbeidsliste/<slug:worklist>/eksport/",
         worklists.worklist_export_view,
         name="worklist_export",
+    ),
+    path(
+        "arbeidsliste/<slug:worklist>/valgte/",
+        worklist_actions.worklist_bulk_view,
+        name="worklist_bulk",
+    ),
+    path(
+        "arbeidsliste/<slug:worklist>/finn/",
+        worklist_actions.worklist_fnr_search_view,
+        name="worklist_fnr_search",
     ),
     path("indeks/ny/", register.index_register_view, name="index_register"),
     path("indeks/<int:index_id>/", indexes.index_view, name="index"),

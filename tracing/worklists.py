@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.localtime import local_timestamp, start_of_day
 from tracing.models import Index, RegisteredByKind
+from tracing.rules import POSSIBLE_DUPLICATE_RULES
 
 TODAY = "i-dag"
 # The query parameter that names a name search by its token (the name stays in the session).
@@ -183,6 +184,7 @@ class WorklistFilters:
     opened_to: datetime.date | None = None
     self_registered: bool | None = None
     name: str = ""
+    possible_duplicate: bool = False
 
 
 def worklist_indexes(
@@ -214,6 +216,8 @@ def worklist_filter(indexes: QuerySet[Index], *, filters: WorklistFilters) -> Qu
         indexes = indexes.filter(opened_at__lt=start_of_day(next_day))
     if filters.self_registered is not None:
         indexes = indexes.filter(self_registered=filters.self_registered)
+    if filters.possible_duplicate:
+        indexes = indexes.filter(duplicate_rule__in=POSSIBLE_DUPLICATE_RULES)
     for term in filters.name.split():
         indexes = indexes.filter(
             Q(person__first_name__icontains=term)

@@ -190,6 +190,20 @@ def _staff_flows(urls):
     client.get(searched["Location"])
     client.get(searched["Location"].replace("/i-dag/?", "/i-dag/eksport/?"))
     client.get("/smittesporing/arbeidsliste/i-dag/eksport/")
+    # «Finn på fødselsnummer»: a hit, a wrong check digit, another municipality's number.
+    finn = "/smittesporing/arbeidsliste/i-dag/finn/"
+    for fnr in (index.fnr, index.fnr[:-1] + str((int(index.fnr[-1]) + 1) % 10), foreign.fnr):
+        client.post(finn, {"fnr": fnr})
+    duplicates = client.post("/smittesporing/arbeidsliste/i-dag/", {"duplikat": "ja"})
+    client.get(duplicates["Location"])
+    # Bulk actions: the confirmation, the change, and a refusal (another municipality's row).
+    bulk = "/smittesporing/arbeidsliste/i-dag/valgte/"
+    asked = client.post(
+        bulk, {"valgt": [index.pk], "handling": "oppfolging", "oppfolging": "2099-01-01"}
+    )
+    plan = re.search(r'name="plan" value="([^"]+)"', asked.content.decode()).group(1)
+    client.post(bulk, {"plan": plan, "bekreft": "ja"})
+    client.post(bulk, {"valgt": [index.pk, foreign.pk], "handling": "avslutt"})
     client.get(base)
     client.post(
         f"{base}notat/", {"title": "Samtale", "text": f"Snakket med {CONTACT['first_name']}"}

@@ -195,3 +195,60 @@ def test_access_log_write_select_needs_exactly_the_named_columns(tracer):
             action="export",
             role="tracer",
         )
+
+
+# --- many indexes at once (bulk actions) and the search by fødselsnummer ---
+
+
+def test_indexes_get_for_user_returns_own_in_order_and_names_the_others(tracer):
+    from tracing.access import indexes_get_for_user
+
+    first, second = IndexFactory.create_batch(2)
+    other = IndexFactory(person__municipality_id=BERGEN)
+    allowed, denied = indexes_get_for_user(
+        user=tracer, index_ids=[second.pk, other.pk, first.pk, 10**9], action="close"
+    )
+    assert allowed == [second, first]
+    assert denied == [other.pk, 10**9]
+    entries = {e.object_id: e for e in AccessLogEntry.objects.all()}
+    assert {pk: e.allowed for pk, e in entries.items()} == {
+        second.pk: True,
+        first.pk: True,
+        other.pk: False,
+        10**9: False,
+    }
+    assert {e.action for e in entries.values()} == {"close"}
+    assert entries[first.pk].person_fnr == first.fnr
+    # B-1: a denied entry tells nothing of the other municipality's person.
+    assert entries[other.pk].role == ""
+
+
+def test_fnr_search_finds_only_in_the_users_municipalities_and_logs_a_search(tracer):
+    from tracing.access import indexes_find_by_fnr_for_user
+
+    closed = IndexFactory(closed=True)
+    active = IndexFactory(person=closed.person)
+    IndexFactory(person__fnr=closed.fnr, person__municipality_id=BERGEN, closed=True)
+    found = indexes_find_by_fnr_for_user(user=tracer, fnr=closed.fnr)
+    assert found == [active, closed]  # newest first; Bergen's record is not Oslo's to see
+    entries = list(AccessLogEntry.objects.order_by("object_id"))
+    assert [(e.action, e.object_type, e.index_id) for e in entries] == [
+        ("search", "index", closed.pk),
+        ("search", "index", active.pk),
+    ]
+    assert {e.municipality_id for e in entries} == {OSLO}
+
+
+def test_fnr_search_with_no_hit_is_logged_with_the_number_searched(tracer):
+    from tracing.access import indexes_find_by_fnr_for_user
+
+    elsewhere = IndexFactory(person__municipality_id=BERGEN)
+    assert indexes_find_by_fnr_for_user(user=tracer, fnr=elsewhere.fnr) == []
+    entry = _only_entry()
+    assert (entry.action, entry.object_type, entry.object_id, entry.person_fnr) == (
+        "search",
+        "person",
+        None,
+        elsewhere.fnr,
+    )
+    assert (entry.municipality_id, entry.allowed) == (OSLO, True)

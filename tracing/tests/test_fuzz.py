@@ -1,5 +1,6 @@
 """S8: the back office's forms fuzzed with Hypothesis — note, close contact, next follow-up,
-register an index, worklist filters (POST and query string), column chooser, CSV export: never
+register an index, worklist filters (POST and query string), column chooser, CSV export, bulk
+actions and the search by fødselsnummer: never
 a 5xx, and a refused form writes no data (its access-log entry is written, on purpose)."""
 
 import datetime
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 from tests.factories import IndexFactory, SyntheticPersonFactory
 from tests.fuzz import FUZZ, check, data_counts, form_data, nasty_date, nasty_fnr, nasty_text
+from tracing.models import Index
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +30,7 @@ FILTER_FIELDS = {
     "antall": nasty_text | st.sampled_from(["25", "50", "100"]),
     "side": nasty_text | st.integers(-5, 10**12).map(str),
     "navnesok": nasty_text,
+    "duplikat": nasty_text | st.just("ja"),
 }
 
 
@@ -125,6 +128,34 @@ def test_s8_column_chooser(tracer, columns, neste):
     )
     assert response.status_code == 302
     assert response["Location"].startswith("/smittesporing/arbeidsliste/i-dag/")
+
+
+@FUZZ
+@given(
+    data=form_data(
+        {
+            "valgt": nasty_text | st.integers(-5, 2**64).map(str),
+            "handling": nasty_text | st.sampled_from(["avslutt", "oppfolging"]),
+            "oppfolging": nasty_date,
+            "neste": nasty_text,
+            "bekreft": nasty_text | st.just("ja"),
+            "plan": nasty_text,
+        }
+    )
+)
+def test_s8_bulk_action(tracer, index, data):
+    """Whatever is posted: no 5xx, and nothing changes without a signed confirmation."""
+    before = data_counts()
+    response = tracer.post("/smittesporing/arbeidsliste/i-dag/valgte/", data)
+    check(response, before, success=())
+    assert Index.objects.get(pk=index.pk).status == Index.Status.ACTIVE
+
+
+@FUZZ
+@given(data=form_data({"fnr": nasty_fnr}))
+def test_s8_fnr_search(tracer, index, data):
+    before = data_counts()
+    check(tracer.post("/smittesporing/arbeidsliste/i-dag/finn/", data), before, success=(200,))
 
 
 @pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "31.12.9999"])

@@ -113,3 +113,16 @@ def test_every_rule_has_a_row(rule):
 def test_order_of_candidates_does_not_change_the_decision():
     candidates = [c(1, ELSEWHERE, CLOSED), c(2, HERE, CONTACT), c(3, HERE, CLOSED)]
     assert decide(candidates, HERE) == decide(list(reversed(candidates)), HERE)
+
+
+def test_the_possible_duplicate_rules_are_those_of_a_new_duplicate_record():
+    """The worklists' «Mulig duplikat» filter finds what D-1c and D-2d made (section 5)."""
+    from tracing.rules import POSSIBLE_DUPLICATE_RULES, RULE_DESCRIPTIONS
+
+    elsewhere = Candidate(1, "4601", CandidateKind.CLOSED_INDEX)
+    also = Candidate(2, "5001", CandidateKind.CLOSED_INDEX)
+    rules = {decide(c, "0301") for c in ([elsewhere], [elsewhere, also])}
+    assert {(d.outcome, d.rule) for d in rules} == {
+        (Outcome.CREATE_DUPLICATE, r) for r in POSSIBLE_DUPLICATE_RULES
+    }
+    assert all(r in RULE_DESCRIPTIONS for r in POSSIBLE_DUPLICATE_RULES)

@@ -21,8 +21,9 @@ from accounts.selectors import user_municipalities
 from core.csvexport import csv_response
 from tracing.access import indexes_log
 from tracing.exports import worklist_export
-from tracing.forms import ColumnChooserForm, WorklistFilterForm
+from tracing.forms import BulkActionForm, ColumnChooserForm, FnrSearchForm, WorklistFilterForm
 from tracing.models import Index
+from tracing.rules import POSSIBLE_DUPLICATE_RULES, RULE_DESCRIPTIONS
 from tracing.selectors import worklist_columns_get
 from tracing.services import worklist_columns_set
 from tracing.worklists import (
@@ -49,7 +50,7 @@ NAME_SEARCHES_KEY = "worklist_name_searches"  # in the session: {token: name}
 _NAME_SEARCHES_KEPT = 20
 
 
-def _worklist(slug: str) -> Worklist:
+def worklist_get(slug: str) -> Worklist:
     worklist = WORKLISTS.get(slug)
     if worklist is None:
         raise Http404
@@ -123,6 +124,7 @@ def _query(request: HttpRequest, worklist: Worklist) -> _Query:
         opened_to=form.valid_value("til"),
         self_registered=self_registered,
         name=form.valid_value("navn") or "",
+        possible_duplicate=form.valid_value("duplikat") == "ja",
     )
     sort = data.get("sorter", "")
     if not worklist_sortable(sort):
@@ -204,7 +206,7 @@ def worklist_view(request: HttpRequest, worklist: str) -> HttpResponse:
 
     POST is the filter form: valid filters redirect to the list's URL (with the name search's
     token, never the name); a filter with an error is shown at once, with status 400."""
-    query = _query(request, _worklist(worklist))
+    query = _query(request, worklist_get(worklist))
     if request.method == "POST" and not query.form.errors:
         return redirect(f"{request.path}?{_querystring(query)}")
     page = Paginator(query.indexes, query.page_size).get_page(request.GET.get("side"))
@@ -219,8 +221,14 @@ def worklist_view(request: HttpRequest, worklist: str) -> HttpResponse:
             "index": i,
             "cells": [c.value(i) for c in data_columns],
             "overdue_days": follow_up_overdue_days(i, today=today),
+            "possible_duplicate": i.duplicate_rule in POSSIBLE_DUPLICATE_RULES,
         }
         for i in indexes
+    ]
+    # «Mulig duplikat»: each rule that made a row on this page, explained once above the table.
+    shown_rules = {row["index"].duplicate_rule for row in rows if row["possible_duplicate"]}
+    duplicate_rules = [
+        (r, RULE_DESCRIPTIONS[r]) for r in POSSIBLE_DUPLICATE_RULES if r in shown_rules
     ]
     return render(
         request,
@@ -242,6 +250,9 @@ def worklist_view(request: HttpRequest, worklist: str) -> HttpResponse:
             "chosen": [c.key for c in query.columns],
             "required_columns": REQUIRED_COLUMNS,
             "export_query": _querystring(query, antall=None),
+            "duplicate_rules": duplicate_rules,
+            "search_form": FnrSearchForm(),
+            "bulk_form": BulkActionForm(),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -251,7 +262,7 @@ def worklist_view(request: HttpRequest, worklist: str) -> HttpResponse:
 @require_POST
 def worklist_columns_view(request: HttpRequest, worklist: str) -> HttpResponse:
     """I-3 'Velg kolonner': save the tracer's choice and go back to the list as it was."""
-    spec = _worklist(worklist)
+    spec = worklist_get(worklist)
     form = ColumnChooserForm(request.POST, columns=list(COLUMNS.values()))
     chosen = form.cleaned_data["kolonner"] if form.is_valid() else []
     worklist_columns_set(
@@ -264,12 +275,17 @@ def worklist_columns_view(request: HttpRequest, worklist: str) -> HttpResponse:
 
 
 def back_to_list(request: HttpRequest, list_path: str) -> HttpResponse:
-    """Back to the list the form was sent from (`neste`, with its query string); never to
-    anywhere else."""
+    """Redirect to the list the form was sent from (list_back_path)."""
+    return redirect(list_back_path(request, list_path))
+
+
+def list_back_path(request: HttpRequest, list_path: str) -> str:
+    """Where a form posted from a list goes back to: the `neste` it carries if that is this
+    list (with its query string), never anywhere else."""
     back = request.POST.get("neste", "")
     if not (back == list_path or back.startswith(list_path + "?")):
         back = list_path
-    return redirect(back)
+    return back
 
 
 @staff_required
@@ -277,7 +293,7 @@ def back_to_list(request: HttpRequest, list_path: str) -> HttpResponse:
 def worklist_export_view(request: HttpRequest, worklist: str) -> HttpResponse:
     """The current filtered list as CSV, in the chosen columns, streamed. Every exported row is
     written to the access log before the first byte is sent (B-4)."""
-    query = _query(request, _worklist(worklist))
+    query = _query(request, worklist_get(worklist))
     columns = query.columns  # the first is always the name (REQUIRED_COLUMNS)
     rows = worklist_export(user=request.user, indexes=query.indexes, columns=columns[1:])
     return csv_response(
