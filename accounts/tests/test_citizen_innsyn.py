@@ -24,19 +24,26 @@ pytestmark = pytest.mark.django_db
 FNR, CHILD, OTHER = "12848506018", "01010112345", "03838348792"
 
 
-def read(user, *, fnr=FNR, action=AccessAction.VIEW, object_type=ObjectType.INDEX, **fields):
-    fields.setdefault("allowed", True)
-    now = fields.pop("now", None)
+def staff_read(
+    user,
+    fnr=FNR,
+    *,
+    object_type=ObjectType.INDEX,
+    action=AccessAction.VIEW,
+    allowed=True,
+    now=None,
+):
+    """A read of `fnr`'s record in Oslo, logged as tracing.access logs it."""
     access_log_write(
         user=user,
         records=[
             AccessRecord(
                 object_type=object_type,
                 action=action,
+                allowed=allowed,
                 role=Role.TRACER,
                 municipality_number="0301",
                 person_fnr=fnr,
-                **fields,
             )
         ],
         now=now,
@@ -61,15 +68,15 @@ def test_b4_only_the_citizens_own_kind_may_lack_a_user():
 
 def test_b4_innsyn_lists_reads_of_the_persons_records_only():
     tracer = StaffFactory(tracer_in=["0301"])
-    read(tracer, object_type=ObjectType.INDEX)
-    read(tracer, object_type=ObjectType.PERSON, action=AccessAction.LIST)
-    read(tracer, object_type=ObjectType.CLOSE_CONTACT, action=AccessAction.EXPORT)
-    read(tracer, fnr=CHILD)
+    staff_read(tracer, object_type=ObjectType.INDEX)
+    staff_read(tracer, object_type=ObjectType.PERSON, action=AccessAction.LIST)
+    staff_read(tracer, object_type=ObjectType.CLOSE_CONTACT, action=AccessAction.EXPORT)
+    staff_read(tracer, CHILD)
     # Not reads of the records, refused, about someone else, or the citizen's own look.
-    read(tracer, action=AccessAction.NOTE_ADD)
-    read(tracer, object_type=ObjectType.ACCESS_LOG, action=AccessAction.LOG_SEARCH)
-    read(tracer, allowed=False)
-    read(tracer, fnr=OTHER)
+    staff_read(tracer, action=AccessAction.NOTE_ADD)
+    staff_read(tracer, object_type=ObjectType.ACCESS_LOG, action=AccessAction.LOG_SEARCH)
+    staff_read(tracer, allowed=False)
+    staff_read(tracer, OTHER)
     access_log_write_citizen_view(citizen_fnr=FNR, person_fnr=FNR)
     shown = list(access_log_reads_of(person_fnrs=[FNR]))
     assert [(e.object_type, e.action) for e in shown] == [
@@ -87,8 +94,8 @@ def test_b4_innsyn_is_newest_first_and_one_query_with_who_and_where(
     admin = StaffFactory(admin_in=["0301"])
     token = api_token_create(municipality_number="0301", label="Fagsystemet", created_by=admin)
     now = timezone.now()
-    read(tracer, now=now - datetime.timedelta(hours=2))
-    read(token.token.service_user, now=now - datetime.timedelta(hours=1))
+    staff_read(tracer, now=now - datetime.timedelta(hours=2))
+    staff_read(token.token.service_user, now=now - datetime.timedelta(hours=1))
     with django_assert_num_queries(1):
         shown = [
             (e.user.get_full_name(), getattr(e.user, "api_token", None), e.municipality.name)
