@@ -148,7 +148,8 @@ def start(request: HttpRequest) -> HttpResponse:
 
 @portal_page("GET", "POST")
 def who(request: HttpRequest) -> HttpResponse:
-    """C-3 for the chosen municipality, then C-4 "who", then the early C-5 refusal."""
+    """C-3 for the chosen municipality, then C-4 "who": a person C-5 already refuses is shown
+    as such, not offered."""
     number = request.GET.get("kommunenummer", "")
     municipality = municipality_get(number=number) if NUMBER_RE.match(number) else None
     if municipality is None:
