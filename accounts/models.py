@@ -79,6 +79,13 @@ class AccessAction(models.TextChoices):
     SEARCH = "search", _("Søkt på fødselsnummer")
     LOG_SEARCH = "log_search", _("Tilgangslogg vist")
     LOG_EXPORT = "log_export", _("Tilgangslogg eksportert")
+    # The citizen's own reading of who has read their records (innsyn): no staff, no user.
+    CITIZEN_VIEW = "citizen_view", _("Innsyn vist til innbyggeren")
+
+
+# What the citizen's innsyn lists: the reads of their records, not what staff changed (each
+# change follows a read that is listed) and not the administrators' searches of the log.
+ACCESS_READS = (AccessAction.VIEW, AccessAction.LIST, AccessAction.EXPORT)
 
 
 class ObjectType(models.TextChoices):
@@ -109,7 +116,10 @@ class AccessLogEntry(models.Model):
     """
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty only for a citizen's own innsyn (CITIZEN_VIEW): a citizen is not a user.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     username = models.CharField(max_length=150)
     role = models.CharField(max_length=10, choices=Role.choices, blank=True)
     # No index of its own: accesslog_municipality (municipality, at) serves the lookups, and
@@ -129,11 +139,20 @@ class AccessLogEntry(models.Model):
     index_id = models.BigIntegerField(null=True, blank=True)
     action = models.CharField(max_length=30, choices=AccessAction.choices)
     allowed = models.BooleanField()
+    # CITIZEN_VIEW: the logged-in citizen who read the log about `person_fnr` (themself, or a
+    # child they may register for).
+    citizen_fnr = models.CharField(max_length=11, blank=True, db_default="")
 
     objects = AccessLogQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False) | models.Q(action="citizen_view"),
+                name="access_log_user_unless_citizen",
+            )
+        ]
         indexes = [
             models.Index(fields=["municipality", "at"], name="accesslog_municipality"),
             models.Index(fields=["person_fnr", "at"], name="accesslog_person"),

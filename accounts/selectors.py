@@ -10,7 +10,7 @@ from types import MappingProxyType
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
-from accounts.models import AccessLogEntry, ApiToken, Role, StaffRole
+from accounts.models import ACCESS_READS, AccessLogEntry, ApiToken, ObjectType, Role, StaffRole
 from municipalities.models import Municipality
 from municipalities.selectors import norwegian_sort_key
 
@@ -80,6 +80,23 @@ def access_log_list(
     if person_fnr is not None:
         entries = entries.filter(person_fnr=person_fnr)
     return entries.select_related("municipality").order_by("-at", "-id")
+
+
+def access_log_reads_of(*, person_fnrs: Iterable[str]) -> QuerySet[AccessLogEntry]:
+    """What the citizen's innsyn shows: every allowed read by staff or an integration of the
+    person and index records (also as a close contact) of these fødselsnumre, newest first,
+    with the municipality, the user and an integration's token in the same query."""
+    return (
+        AccessLogEntry.objects.filter(
+            person_fnr__in=list(person_fnrs),
+            action__in=ACCESS_READS,
+            object_type__in=(ObjectType.PERSON, ObjectType.INDEX, ObjectType.CLOSE_CONTACT),
+            allowed=True,
+            user__isnull=False,
+        )
+        .select_related("municipality", "user", "user__api_token")
+        .order_by("-at", "-id")
+    )
 
 
 def api_token_list(*, municipality_number: str) -> QuerySet[ApiToken]:

@@ -18,10 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import (
+    AccessAction,
     AccessLogEntry,
     ApiToken,
     LoginFailure,
     LoginLockout,
+    ObjectType,
     Role,
     StaffRole,
 )
@@ -33,6 +35,7 @@ from municipalities.selectors import municipality_lookup_number
 LOGIN_MAX_FAILURES = 5
 LOGIN_WINDOW = datetime.timedelta(minutes=15)
 LOGIN_LOCKOUT = datetime.timedelta(minutes=15)
+_FULL_NAME_MAX_LENGTH = 150  # Django's first_name and last_name hold 150 each
 
 
 class AccountsError(Exception):
@@ -75,11 +78,13 @@ def staff_create_or_extend(
     password: str | None,
     municipality_numbers: Sequence[str],
     role: str,
+    full_name: str | None = None,
 ) -> StaffResult:
     """O-4: create a staff account, or give an existing one more roles.
 
     Everything is checked before anything is written, so bad input changes nothing. The
-    password of an existing account is set again only if one is given. `is_staff` stays off:
+    password of an existing account is set again only if one is given, and so is the full
+    name (what a citizen's innsyn shows of who read their records). `is_staff` stays off:
     Django's own admin is for superusers only.
     """
     username = (username or "").strip()
@@ -108,10 +113,17 @@ def staff_create_or_extend(
             raise AccountsError(
                 gettext("Passordet er for svakt: %(reasons)s") % {"reasons": " ".join(exc.messages)}
             ) from exc
+    full_name = " ".join((full_name or "").split())
+    if len(full_name) > _FULL_NAME_MAX_LENGTH:
+        raise AccountsError(gettext("Navnet er for langt (høyst 150 tegn)."))
     if created:
         user = user_model(username=username, is_staff=False, is_superuser=False)
     if password:
         user.set_password(password)
+    if full_name:
+        # Given names and surname as Django keeps them; get_full_name() joins them again.
+        given, _, surname = full_name.rpartition(" ")
+        user.first_name, user.last_name = given, surname
     user.save()
     added = []
     for number in numbers:
@@ -206,6 +218,24 @@ def access_log_write(
             for record in records
         ],
         batch_size=500,
+    )
+
+
+def access_log_write_citizen_view(
+    *, citizen_fnr: str, person_fnr: str, now: datetime.datetime | None = None
+) -> None:
+    """The citizen's own read of the log about `person_fnr` (themself or a child they may
+    register for): one entry of its own kind, with no staff user and no municipality. Raises
+    if it cannot be written: the caller must then not show the log."""
+    AccessLogEntry.objects.create(
+        at=now or timezone.now(),
+        user=None,
+        username="",
+        object_type=ObjectType.ACCESS_LOG,
+        person_fnr=person_fnr,
+        citizen_fnr=citizen_fnr,
+        action=AccessAction.CITIZEN_VIEW,
+        allowed=True,
     )
 
 

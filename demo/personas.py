@@ -53,11 +53,16 @@ class DemoStaff:
     password: str
     municipalities: tuple[str, ...]
     role: str
+    name: str  # what a citizen's «Hvem har sett opplysningene mine» shows
 
 
 # Development only: load_demo_data refuses to run in production mode.
 STAFF = [
-    DemoStaff("oslo.smittesporer", "demo-passord-oslo", ("0301",), "tracer"),
-    DemoStaff("bergen.smittesporer", "demo-passord-bergen", ("4601",), "tracer"),
-    DemoStaff("oslo.admin", "demo-passord-admin", ("0301",), "admin"),
+    DemoStaff("oslo.smittesporer", "demo-passord-oslo", ("0301",), "tracer", "Siri Smittesporer"),
+    DemoStaff(
+        "bergen.smittesporer", "demo-passord-bergen", ("4601",), "tracer", "Bjørn Bergsporer"
+    ),
+    DemoStaff("oslo.admin", "demo-passord-admin", ("0301",), "admin", "Aud Administrator"),
 ]
+# The demo staff member whose reads of the demo history are in the access log from the start.
+DEMO_READER = "oslo.smittesporer"

@@ -4,11 +4,13 @@ import datetime
 import random
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
 from demo.personas import INGRID, LARS, NORA, SIGRID
 from registers.identity import synthetic_fnr
-from tracing.models import RegisteredByKind
+from tracing.access import AccessAction, close_contacts_log, index_get_for_user
+from tracing.models import Index, RegisteredByKind
 from tracing.selectors import duplicate_candidates
 from tracing.services import (
     PersonDetails,
@@ -64,8 +66,11 @@ def _today_minus(days: int) -> datetime.date:
     return timezone.localdate() - datetime.timedelta(days=days)
 
 
-def load_demo_tracing_data(*, extra_indexes: int = 40, seed: int = 2026) -> bool:
-    """Create the demo history once; returns False when it is already there."""
+def load_demo_tracing_data(
+    *, extra_indexes: int = 40, seed: int = 2026, reader: AbstractBaseUser | None = None
+) -> bool:
+    """Create the demo history once; returns False when it is already there. With a `reader`
+    (a demo tracer in Oslo), that tracer has opened Sigrid's and Lars's indexes."""
     if duplicate_candidates(fnr=SIGRID):
         return False
     now = timezone.now()
@@ -108,6 +113,9 @@ def load_demo_tracing_data(*, extra_indexes: int = 40, seed: int = 2026) -> bool
         now=now - datetime.timedelta(days=1),
     )
     _load_extra_indexes(count=extra_indexes, rng=random.Random(seed), now=now)
+    if reader is not None:
+        for index in (sigrid, lars):
+            _demo_read(user=reader, index=index)
     return True
 
 
@@ -133,6 +141,15 @@ def _load_worked_contacts(*, index, rng: random.Random, now: datetime.datetime) 
         close_contact_set_status(
             contact=contact, status=status, now=now - datetime.timedelta(days=days)
         )
+
+
+def _demo_read(*, user: AbstractBaseUser, index: Index) -> None:
+    """The index page opened, through the access functions as the page does: the index and its
+    close contacts (Nora Berg on Sigrid's) in the access log, so that the administrator's log
+    and «Hvem har sett opplysningene mine» of Lars and Nora have something to show."""
+    shown = index_get_for_user(user=user, index_id=index.pk, action=AccessAction.VIEW)
+    contacts = list(shown.close_contacts.select_related("person"))
+    close_contacts_log(user=user, index=shown, contacts=contacts, action=AccessAction.VIEW)
 
 
 def _load_extra_indexes(*, count: int, rng: random.Random, now: datetime.datetime) -> None:

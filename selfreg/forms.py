@@ -70,10 +70,16 @@ class WhoForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, subjects: list[Subject], **kwargs):
+    def __init__(
+        self, *args, subjects: list[Subject], registered: Sequence[Subject] = (), **kwargs
+    ):
+        """`subjects`: those offered; `registered`: those C-5 says are already registered,
+        shown by the page as such and never offered."""
         super().__init__(*args, **kwargs)
         self.fields["hvem"].choices = [
-            (s.choice, gettext("Meg selv") if s.is_self else s.person.full_name) for s in subjects
+            (s.choice, gettext("Meg selv") if s.is_self else s.person.full_name)
+            for s in subjects
+            if s not in registered
         ]
         if len(subjects) > 1:
             self.fields["hvem"].help_text = gettext(

@@ -5,7 +5,7 @@ The entry URL is the one municipalities publish (A-3), with ?kommunenummer=NNNN.
 
 from django.urls import path
 
-from selfreg import views, views_form
+from selfreg import views, views_form, views_mine
 
 BASE = "innlogget/smitte-selvregistrering/hjemmetest"
 
@@ -17,6 +17,8 @@ urlpatterns = [
     path(
         f"{BASE}/kvittering/<str:reference>", views.receipt_by_reference, name="receipt_reference"
     ),
+    path("innlogget/mine-registreringer", views_mine.mine, name="mine"),
+    path("innlogget/mine-registreringer/innsyn", views_mine.innsyn, name="innsyn"),
     # The link in the confirmation: it names nothing of what was registered.
     path("kvittering/<str:reference>", views.receipt_by_reference, name="receipt_link"),
 ]

@@ -19,9 +19,11 @@ from selfreg import rules
 from tracing.models import Index
 from tracing.references import is_reference, reference_normalize
 from tracing.registration import PersonDetails
-from tracing.selectors import index_self_registered_by_reference
-
-logger = logging.getLogger(__name__)
+from tracing.selectors import (
+    fnrs_already_registered,
+    index_self_registered_by_reference,
+    indexes_self_registered_of,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -67,10 +69,49 @@ def subject_options(*, parent: RegisterPerson, today: datetime.date) -> list[Sub
     ]
 
 
+def citizen_subjects(*, citizen_pid: str, today: datetime.date) -> list[Subject] | None:
+    """C-4: the citizen and the children they may register for today, read from the register
+    on every request; None when Folkeregisteret does not know the citizen."""
+    parent = citizen_person(pid=citizen_pid)
+    return None if parent is None else subject_options(parent=parent, today=today)
+
+
+def subjects_already_registered(
+    *, subjects: list[Subject], now: datetime.datetime
+) -> list[Subject]:
+    """C-5 for each subject in one query: those already registered (the same rule that refuses
+    the form and the import)."""
+    found = fnrs_already_registered(fnrs=[s.person.fnr for s in subjects], now=now)
+    return [s for s in subjects if s.person.fnr in found]
+
+
+@dataclass(frozen=True)
+class OwnRegistration:
+    """One line of «Mine registreringer»: a self-registration and whom it is for."""
+
+    index: Index
+    subject: Subject
+
+
+def registrations_of(*, subjects: list[Subject]) -> list[OwnRegistration]:
+    """The self-registrations of the citizen and their children (`subjects`, from C-4), newest
+    first; one query."""
+    by_fnr = {s.person.fnr: s for s in subjects}
+    return [
+        OwnRegistration(index=index, subject=by_fnr[index.fnr])
+        for index in indexes_self_registered_of(fnrs=by_fnr)
+    ]
+
+
 def subject_get(*, parent: RegisterPerson, choice: str, today: datetime.date) -> Subject | None:
     """C-4: the subject a submitted choice names, or None if it names nobody this parent may
     register (a forged or stale value)."""
-    for subject in subject_options(parent=parent, today=today):
+    return subject_pick(subjects=subject_options(parent=parent, today=today), choice=choice)
+
+
+def subject_pick(*, subjects: list[Subject], choice: str) -> Subject | None:
+    """The one of `subjects` (from subject_options) a submitted choice names, or None."""
+    for subject in subjects:
         if hmac.compare_digest(subject.choice.encode(), (choice or "").encode()):
             return subject
     return None

@@ -27,8 +27,13 @@ from selfreg.contact import NUMBER_RE, request_municipality
 from selfreg.decorators import portal_page
 from selfreg.flow import flow_begin, flow_get, receipt_get
 from selfreg.forms import MunicipalityForm, WhoForm
-from selfreg.selectors import Subject, citizen_person, citizen_receipt, subject_options
-from tracing.selectors import index_active_or_self_registered_recently
+from selfreg.selectors import (
+    Subject,
+    citizen_person,
+    citizen_receipt,
+    subject_options,
+    subjects_already_registered,
+)
 
 # «Velg kommune», «Hvem», the form: the citizen is told where they are («Steg 2 av 3»).
 STEP_COUNT = 3
@@ -162,7 +167,8 @@ def start(request: HttpRequest) -> HttpResponse:
 
 @portal_page("GET", "POST")
 def who(request: HttpRequest) -> HttpResponse:
-    """C-3 for the chosen municipality, then C-4 "who", then the early C-5 refusal."""
+    """C-3 for the chosen municipality, then C-4 "who": a person C-5 already refuses is shown
+    as such, not offered."""
     number = request.GET.get("kommunenummer", "")
     municipality = municipality_get(number=number) if NUMBER_RE.match(number) else None
     if municipality is None:
@@ -175,16 +181,16 @@ def who(request: HttpRequest) -> HttpResponse:
     if parent is None:
         return render_not_in_register(request)
     subjects = subject_options(parent=parent, today=local_today())
+    # C-5 before the choice: one already registered is shown as such, not offered (a value
+    # posted for them anyway is not a choice: the form refuses it).
+    registered = subjects_already_registered(subjects=subjects, now=timezone.now())
+    choices = {"subjects": subjects, "registered": registered}
     if is_language_switch(request):
-        form = form_as_typed(WhoForm, request.POST, subjects=subjects)
+        form = form_as_typed(WhoForm, request.POST, **choices)
     else:
-        form = WhoForm(request.POST if request.method == "POST" else None, subjects=subjects)
+        form = WhoForm(request.POST if request.method == "POST" else None, **choices)
     if form.is_bound and form.is_valid():
         subject: Subject = next(s for s in subjects if s.choice == form.cleaned_data["hvem"])
-        if index_active_or_self_registered_recently(fnr=subject.person.fnr, now=timezone.now()):
-            return render_already_registered(
-                request, person=subject.person, is_self=subject.is_self, municipality=municipality
-            )
         flow_begin(request.session, municipality_number=municipality.number, choice=subject.choice)
         return redirect(form_url(municipality.number))
     if not form.is_bound:
@@ -194,6 +200,7 @@ def who(request: HttpRequest) -> HttpResponse:
             form = WhoForm(initial={"hvem": flow.choice}, subjects=subjects)
     context = {
         "form": form,
+        "registered": registered,
         "municipality": municipality,
         "action": who_url(municipality.number),
         "change_url": start_url(municipality.number),

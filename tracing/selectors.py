@@ -44,13 +44,34 @@ def duplicate_candidates(*, fnr: str) -> list[Candidate]:
     return candidates
 
 
-def index_active_or_self_registered_recently(*, fnr: str, now: datetime.datetime) -> bool:
-    """C-5: the person already has an active index, or a positive home test self-registered in
-    the last 14 days (closed or not since). One query, by the fnr index."""
+def _already_registered(now: datetime.datetime) -> Q:
+    """C-5 (with D-1a/D-2a, an active index): the indexes that make a person already
+    registered: an active one, or a positive home test self-registered in the last 14 days
+    (closed or not since)."""
     recently = now - datetime.timedelta(days=SELFREG_REFUSAL_DAYS)
-    return Index.objects.filter(
-        Q(status=Index.Status.ACTIVE) | Q(self_registered=True, opened_at__gte=recently), fnr=fnr
-    ).exists()
+    return Q(status=Index.Status.ACTIVE) | Q(self_registered=True, opened_at__gte=recently)
+
+
+def index_active_or_self_registered_recently(*, fnr: str, now: datetime.datetime) -> bool:
+    """C-5 for one person. One query, by the fnr index."""
+    return Index.objects.filter(_already_registered(now), fnr=fnr).exists()
+
+
+def fnrs_already_registered(*, fnrs: Collection[str], now: datetime.datetime) -> set[str]:
+    """C-5 for several persons at once (the citizen and their children): those of `fnrs` who
+    are already registered. One query, by the fnr index."""
+    found = Index.objects.filter(_already_registered(now), fnr__in=list(fnrs))
+    return set(found.values_list("fnr", flat=True).distinct())
+
+
+def indexes_self_registered_of(*, fnrs: Collection[str]) -> QuerySet[Index]:
+    """The self-registrations of these persons, newest first, with person and municipality:
+    what «Mine registreringer» lists. Whose they may be, the caller decides (C-4)."""
+    return (
+        Index.objects.select_related("person", "municipality")
+        .filter(fnr__in=list(fnrs), self_registered=True)
+        .order_by("-opened_at", "-pk")
+    )
 
 
 def index_self_registered_by_reference(*, reference: str) -> Index | None:

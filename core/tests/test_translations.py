@@ -207,6 +207,8 @@ def _citizen_pages(client: Client, code: str) -> dict[str, str]:
     pages["form with errors"] = invalid.content.decode()
     assert client.post(FORM, valid_form()).status_code == 302
     get("receipt", RECEIPT)
+    get("my registrations", "/innlogget/mine-registreringer")
+    get("who has seen my information", "/innlogget/mine-registreringer/innsyn")
     again = client.post(who_url("0301"), {"hvem": self_value})
     assert again.status_code == 200
     pages["already registered"] = again.content.decode()

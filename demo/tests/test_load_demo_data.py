@@ -76,3 +76,17 @@ def test_refused_in_production_mode(settings):
     settings.PRODUCTION = True
     with pytest.raises(CommandError):
         call_command("load_demo_data")
+
+
+def test_a_demo_tracer_has_read_lars_and_nora_with_a_full_name(demo):
+    """«Hvem har sett opplysningene mine» has something to show for Lars and Nora (B-4)."""
+    from accounts.selectors import access_log_reads_of
+
+    for fnr in (LARS, NORA):
+        reads = list(access_log_reads_of(person_fnrs=[fnr]))
+        assert [(e.user.get_full_name(), e.municipality_id) for e in reads] == [
+            ("Siri Smittesporer", "0301")
+        ]
+    assert not access_log_reads_of(person_fnrs=[INGRID, KARI]).exists()
+    call_command("load_demo_data")  # a second load reads nothing again
+    assert access_log_reads_of(person_fnrs=[LARS]).count() == 1

@@ -4,11 +4,14 @@ child, never anyone else), C-5 (early refusal)."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from municipalities.services import municipality_set_status
 from selfreg.flow import FLOW_KEY
-from selfreg.tests.portal import START, choose, form_url, radio_values, who_url
+from selfreg.selectors import child_choice_token
+from selfreg.tests.portal import FORM, START, choose, form_url, radio_values, who_url
 from tests.factories import (
     IndexFactory,
     PersonFactory,
@@ -171,19 +174,26 @@ def test_c4_nothing_chosen_is_an_error_with_summary(citizen_client, parent):
     assert 'aria-describedby="id_hvem_helptext id_hvem_error"' in html
 
 
-def test_c5_active_index_refuses_early(citizen_client, parent):
+def test_c5_active_index_is_shown_as_already_registered_not_offered(citizen_client, parent):
     IndexFactory(person=PersonFactory(fnr=parent.fnr, municipality_id="4601"))
     client = citizen_client(parent.fnr)
-    response = choose(client)
+    response = client.get(who_url())
     html = response.content.decode()
     assert response.status_code == 200
-    assert "allerede registrert" in html
-    assert "Ta kontakt med kommunen din" in html
+    assert radio_values(html, "hvem") == {}
+    assert 'id="selfreg-who"' not in html  # nothing left to choose: no form, no «Neste»
+    assert "Du er allerede registrert med positiv test" in html
+    assert "Ta kontakt med kommunen din (Oslo)" in html
+    assert 'href="/innlogget/mine-registreringer"' in html
+    # A posted «self» anyway is no choice: refused, nothing begun.
+    refused = client.post(who_url(), {"hvem": "self"})
+    assert "Velg en av personene i listen." in refused.content.decode()
     assert session_flow(client) is None
 
 
-def test_c5_recent_self_registration_of_child_refuses_early(citizen_client, parent):
+def test_c5_child_registered_in_the_last_14_days_is_text_not_a_choice(citizen_client, parent):
     child = synthetic_child_of(parent, birth_date=years_ago(9), first_name="Ola")
+    synthetic_child_of(parent, birth_date=years_ago(7), first_name="Emma")
     IndexFactory(
         person=PersonFactory(fnr=child.fnr),
         closed=True,
@@ -191,8 +201,31 @@ def test_c5_recent_self_registration_of_child_refuses_early(citizen_client, pare
         registered_by_kind=RegisteredByKind.GUARDIAN,
         opened_at=timezone.now() - datetime.timedelta(days=13),
     )
-    response = choose(citizen_client(parent.fnr), who="Ola Nordmann")
-    assert "Ola Nordmann er allerede registrert" in response.content.decode()
+    client = citizen_client(parent.fnr)
+    before = client.get(who_url())
+    html = before.content.decode()
+    assert set(radio_values(html, "hvem")) == {"Meg selv", "Emma Nordmann"}
+    assert "Ola Nordmann er allerede registrert med positiv test" in html
+    # The help text still speaks of the children found.
+    assert "Barn under 16 år som har samme bostedsadresse som deg" in html
+    forged = client.post(
+        who_url(), {"hvem": child_choice_token(parent_pid=parent.fnr, child_fnr=child.fnr)}
+    )
+    assert "Velg en av personene i listen." in forged.content.decode()
+    assert session_flow(client) is None
+    assert choose(client, who="Emma Nordmann").url == FORM
+
+
+def test_c5_who_page_asks_once_for_everyone(citizen_client, parent):
+    """C-5 for the citizen and every child in one query, not one per person."""
+    for age in (3, 5, 7, 9, 11):
+        synthetic_child_of(parent, birth_date=years_ago(age))
+    client = citizen_client(parent.fnr)
+    client.get(who_url())  # the session and caches warm
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(who_url()).status_code == 200
+    on_index = [q["sql"] for q in queries if '"tracing_index"' in q["sql"]]
+    assert len(on_index) == 1
 
 
 def test_c5_self_registration_older_than_14_days_and_closed_is_no_refusal(citizen_client, parent):

@@ -1,4 +1,5 @@
-"""O-4: manage.py create_staff USERNAME --password PASSWORD --municipality NNNN --role tracer|admin"""
+"""O-4: manage.py create_staff USERNAME --password PASSWORD --municipality NNNN --role tracer|admin
+[--name "FULL NAME"]"""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -26,14 +27,21 @@ class Command(BaseCommand):
             help="Municipality number in force from 2024, e.g. 0301. Repeat for several.",
         )
         parser.add_argument("--role", required=True, choices=Role.values)
+        parser.add_argument(
+            "--name",
+            default=None,
+            dest="full_name",
+            help="Full name, shown to citizens who look up who has read their records.",
+        )
 
-    def handle(self, *args, username, password, municipalities, role, **options):
+    def handle(self, *args, username, password, municipalities, role, full_name, **options):
         try:
             result = staff_create_or_extend(
                 username=username,
                 password=password,
                 municipality_numbers=municipalities,
                 role=role,
+                full_name=full_name,
             )
         except AccountsError as exc:
             raise CommandError(str(exc)) from exc

@@ -6,11 +6,12 @@ Safe to run twice. Refused in production mode: demo passwords and personas are f
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from demo.personas import REGISTER_FILE, SELFREG_OFF, SELFREG_ON, STAFF
+from demo.personas import DEMO_READER, REGISTER_FILE, SELFREG_OFF, SELFREG_ON, STAFF
 from demo.tracing_data import load_demo_tracing_data
 from municipalities.services import municipality_set_status
 
@@ -47,9 +48,12 @@ class Command(BaseCommand):
                     "--role",
                     staff.role,
                     *municipality_args,
+                    "--name",
+                    staff.name,
                     stdout=self.stdout,
                 )
-            created = load_demo_tracing_data()
+            reader = get_user_model().objects.get(username=DEMO_READER)
+            created = load_demo_tracing_data(reader=reader)
         self.stdout.write(
             "Demodata lastet."
             if created
