@@ -55,8 +55,9 @@ def test_c3_page_without_contact_details_says_how_to_find_the_municipality(citiz
 def test_c5_refusal_links_to_the_chosen_municipality(citizen_client, parent):
     _oslo_contact(phone="")
     IndexFactory(person=PersonFactory(fnr=parent.fnr, municipality_id="0301"))
-    html = choose(citizen_client(parent.fnr)).content.decode()
-    assert "allerede registrert" in html
+    # C-5 on the who-page: the citizen is shown as already registered, with where to turn.
+    html = citizen_client(parent.fnr).get(who_url("0301")).content.decode()
+    assert "Du er allerede registrert" in html
     assert_contact(html, website=OSLO_WEB, phone=None)
 
 
