@@ -5,7 +5,7 @@ No fødselsnummer in any URL: objects are named by id, searches by fødselsnumme
 
 from django.urls import path
 
-from tracing.views import indexes, persons, register, worklists
+from tracing.views import indexes, overview, persons, register, worklists
 
 app_name = "tracing"
 urlpatterns = [
@@ -28,6 +28,13 @@ urlpatterns = [
     path("indeks/<int:index_id>/avslutt/", indexes.index_close_view, name="index_close"),
     path("indeks/<int:index_id>/gjenapne/", indexes.index_reopen_view, name="index_reopen"),
     path("indeks/<int:index_id>/oppfolging/", indexes.follow_up_set_view, name="follow_up"),
+    path("oversikt/", overview.overview_home_view, name="overview_home"),
+    path("oversikt/<str:number>/", overview.overview_view, name="overview"),
+    path(
+        "oversikt/<str:number>/eksport/<slug:table>/",
+        overview.overview_export_view,
+        name="overview_export",
+    ),
     path("person/<int:person_id>/", persons.person_view, name="person"),
     path("naerkontakt/<int:close_contact_id>/", persons.close_contact_view, name="close_contact"),
 ]

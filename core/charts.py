@@ -1,0 +1,154 @@
+"""Bar charts drawn on the server as SVG (docs/adr/0013-overview-charts.md).
+
+This module only does geometry: it turns numbers into the coordinates of bars, grid lines and
+labels in a fixed viewBox, and templates/charts/ writes the SVG. The browser scales the viewBox
+to the width it has (a phone's 375 px or a laptop's), so nothing is measured in the browser and
+no script runs. Colours come from the stylesheet by class (the CSP allows no inline style);
+geometry is in SVG presentation attributes, which the CSP does not touch.
+
+Every chart is shown with a data table of the same numbers, its text alternative: the SVG is
+one image (role="img") named by its <title> and described by the table's caption.
+"""
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+FONT_SIZE = 11
+GRID_LINES = 4
+
+
+def nice_ceiling(value: int, *, lines: int = GRID_LINES) -> tuple[int, int]:
+    """(top, step): the axis top at or above `value`, in `lines` equal steps of 1, 2 or 5 times
+    a power of ten; at least (lines, 1), so an empty chart still has an axis."""
+    if value <= lines:
+        return lines, 1
+    raw = value / lines
+    magnitude = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 5, 10):
+        step = factor * magnitude
+        if step >= raw:
+            break
+    step = int(step)
+    return step * lines, step
+
+
+@dataclass(frozen=True)
+class Rect:
+    x: float
+    y: float
+    width: float
+    height: float
+    css: str  # the series' class: its colour, from the stylesheet
+
+
+@dataclass(frozen=True)
+class Label:
+    x: float
+    y: float
+    text: str
+    anchor: str = "middle"  # SVG text-anchor
+
+
+@dataclass(frozen=True)
+class GridLine:
+    y: float
+    label: Label
+
+
+@dataclass(frozen=True)
+class Series:
+    key: str  # its class suffix: chart__bar--<key>
+    label: str
+
+
+@dataclass
+class Chart:
+    """What templates/charts/_chart.html draws: the viewBox, bars, grid lines and labels."""
+
+    id: str
+    title: str
+    width: int
+    height: int
+    rects: list[Rect] = field(default_factory=list)
+    grid: list[GridLine] = field(default_factory=list)
+    labels: list[Label] = field(default_factory=list)
+    series: list[Series] = field(default_factory=list)
+    baseline: tuple[float, float, float] = (0, 0, 0)  # x1, x2, y of the axis line
+
+    @property
+    def view_box(self) -> str:
+        return f"0 0 {self.width} {self.height}"
+
+
+def _r(value: float) -> float:
+    return round(value, 2)
+
+
+def stacked_columns(
+    *,
+    chart_id: str,  # the SVG element's id, and its title's id prefix
+    title: str,
+    stacks: Sequence[Sequence[int]],
+    series: Sequence[Series],
+    tick_labels: Sequence[str],
+    width: int = 480,
+    height: int = 220,
+) -> Chart:
+    """One column per entry of `stacks`, each the sum of its parts stacked bottom up in the
+    order of `series`; `tick_labels[i]` under column i where it is not empty."""
+    left, right, top, bottom = 34, 6, 8, 22
+    plot_width, plot_height = width - left - right, height - top - bottom
+    axis_top, step = nice_ceiling(max((sum(s) for s in stacks), default=0))
+    scale = plot_height / axis_top
+    base = top + plot_height
+    chart = Chart(id=chart_id, title=title, width=width, height=height, series=list(series))
+    chart.baseline = (left, width - right, base)
+    for i in range(GRID_LINES + 1):
+        value = step * i
+        y = _r(base - value * scale)
+        chart.grid.append(GridLine(y, Label(left - 4, y + FONT_SIZE / 3, str(value), "end")))
+    slot = plot_width / max(len(stacks), 1)
+    bar = slot * 0.72
+    for i, parts in enumerate(stacks):
+        x = left + i * slot + (slot - bar) / 2
+        y = base
+        for part, one in zip(parts, series, strict=True):
+            if part:
+                h = part * scale
+                y -= h
+                chart.rects.append(Rect(_r(x), _r(y), _r(bar), _r(h), one.key))
+        if i < len(tick_labels) and tick_labels[i]:
+            chart.labels.append(Label(_r(x + bar / 2), base + FONT_SIZE + 4, tick_labels[i]))
+    return chart
+
+
+def horizontal_bars(
+    *,
+    chart_id: str,  # the SVG element's id, and its title's id prefix
+    title: str,
+    rows: Sequence[tuple[str, int, str]],
+    width: int = 360,
+    label_width: int = 132,
+    value_width: int = 62,
+    row_height: int = 22,
+) -> Chart:
+    """One bar per row of (label, value, value text): the label on the left, the bar, and the
+    value text after the bar's full length (so that it never overlaps a long bar)."""
+    top = 4
+    height = top * 2 + row_height * len(rows)
+    bar_left = label_width + 6
+    bar_space = width - bar_left - value_width
+    largest = max((value for _, value, _ in rows), default=0)
+    chart = Chart(id=chart_id, title=title, width=width, height=height)
+    chart.baseline = (bar_left, bar_left, 0)
+    for i, (label, value, value_text) in enumerate(rows):
+        y = top + i * row_height
+        middle = y + row_height / 2 + FONT_SIZE / 3
+        chart.labels.append(Label(label_width, _r(middle), label, "end"))
+        if value and largest:
+            length = bar_space * value / largest
+            chart.rects.append(Rect(bar_left, y + 4, _r(length), row_height - 8, "value"))
+        chart.labels.append(Label(width - 2, _r(middle), value_text, "end"))
+    chart.baseline = (bar_left, bar_left, height)
+    return chart
