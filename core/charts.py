@@ -147,7 +147,7 @@ def horizontal_bars(
         middle = y + row_height / 2 + FONT_SIZE / 3
         chart.labels.append(Label(label_width, _r(middle), label, "end"))
         if value and largest:
-            length = bar_space * value / largest
+            length = max(bar_space * value / largest, 1)  # a count of one is still seen
             chart.rects.append(Rect(bar_left, y + 4, _r(length), row_height - 8, "value"))
         chart.labels.append(Label(width - 2, _r(middle), value_text, "end"))
     chart.baseline = (bar_left, bar_left, height)

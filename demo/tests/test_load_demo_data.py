@@ -63,3 +63,19 @@ def test_refused_in_production_mode(settings):
     settings.PRODUCTION = True
     with pytest.raises(CommandError):
         call_command("load_demo_data")
+
+
+def test_the_overview_has_something_to_draw(demo):
+    """Oslo's and Bergen's «Oversikt»: indexes on many days of the 8 weeks, answers to show."""
+    from core.localtime import local_today
+    from tracing.overview import overview_for_municipality
+
+    oslo = overview_for_municipality(municipality_number="0301", today=local_today())
+    days_with_indexes = [d for d in oslo.days if d.indexes]
+    assert len(days_with_indexes) >= 15
+    assert oslo.days[0].day <= days_with_indexes[0].day <= oslo.days[20].day  # spread back
+    assert oslo.period_self_registered > 0
+    assert oslo.risk_group_share.count > 0
+    assert oslo.median_days_to_registration is not None
+    bergen = overview_for_municipality(municipality_number="4601", today=local_today())
+    assert bergen.open_indexes > 0 and bergen.follow_ups_overdue > 0
