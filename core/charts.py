@@ -14,7 +14,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-FONT_SIZE = 11
+FONT_SIZE = 12
 GRID_LINES = 4
 
 
@@ -75,6 +75,7 @@ class Chart:
     labels: list[Label] = field(default_factory=list)
     series: list[Series] = field(default_factory=list)
     baseline: tuple[float, float, float] = (0, 0, 0)  # x1, x2, y of the axis line
+    font_size: int = FONT_SIZE
 
     @property
     def view_box(self) -> str:
@@ -92,12 +93,13 @@ def stacked_columns(
     stacks: Sequence[Sequence[int]],
     series: Sequence[Series],
     tick_labels: Sequence[str],
-    width: int = 480,
-    height: int = 220,
+    width: int = 400,
+    height: int = 200,
 ) -> Chart:
     """One column per entry of `stacks`, each the sum of its parts stacked bottom up in the
     order of `series`; `tick_labels[i]` under column i where it is not empty."""
-    left, right, top, bottom = 34, 6, 8, 22
+    # Room for the axis numbers on the left and half a date under the last column.
+    left, right, top, bottom = 32, 18, 8, 22
     plot_width, plot_height = width - left - right, height - top - bottom
     axis_top, step = nice_ceiling(max((sum(s) for s in stacks), default=0))
     scale = plot_height / axis_top
@@ -129,9 +131,9 @@ def horizontal_bars(
     title: str,
     rows: Sequence[tuple[str, int, str]],
     width: int = 360,
-    label_width: int = 132,
-    value_width: int = 62,
-    row_height: int = 22,
+    label_width: int = 138,
+    value_width: int = 78,
+    row_height: int = 24,
 ) -> Chart:
     """One bar per row of (label, value, value text): the label on the left, the bar, and the
     value text after the bar's full length (so that it never overlaps a long bar)."""
@@ -149,6 +151,6 @@ def horizontal_bars(
         if value and largest:
             length = max(bar_space * value / largest, 1)  # a count of one is still seen
             chart.rects.append(Rect(bar_left, y + 4, _r(length), row_height - 8, "value"))
-        chart.labels.append(Label(width - 2, _r(middle), value_text, "end"))
+        chart.labels.append(Label(width - 4, _r(middle), value_text, "end"))
     chart.baseline = (bar_left, bar_left, height)
     return chart

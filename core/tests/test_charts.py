@@ -23,8 +23,8 @@ def test_the_axis_top_holds_the_value_in_round_steps(value):
 
 def _inside(chart):
     for rect in chart.rects:
-        assert 0 <= rect.x and rect.x + rect.width <= chart.width + 0.01
-        assert 0 <= rect.y and rect.y + rect.height <= chart.height + 0.01
+        assert rect.x >= 0 and rect.x + rect.width <= chart.width + 0.01
+        assert rect.y >= 0 and rect.y + rect.height <= chart.height + 0.01
         assert rect.width > 0 and rect.height > 0
 
 
@@ -65,4 +65,4 @@ def test_horizontal_bars_inside_longest_for_the_largest(values):
         for rect, value in zip(chart.rects, drawn, strict=True):
             # in proportion, but a tiny share is still one unit wide
             assert abs(rect.width / widest - value / max(drawn)) < 0.01 + 1 / widest
-    assert chart.height == 8 + 22 * len(values)
+    assert chart.height == 8 + 24 * len(values)

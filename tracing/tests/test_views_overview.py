@@ -110,7 +110,7 @@ def test_each_table_downloads_as_csv(staff_client, indexes):
     assert ["Skole eller barnehage", "1", "50,0 %"] in rows
     assert rows[-1] == ["Ikke oppgitt", "0", "0,0 %"]
     days = _csv(client.get(f"{URL}eksport/per-dag/"))
-    assert days[0] == ["Dato", "Nye indekser", "Av disse selvregistrert"]
+    assert days[0] == ["Dato", "Nye indekser", "Selvregistrert"]
     assert len(days) == 1 + 56
     assert days[1] == [local_today().strftime("%d.%m.%Y"), "1", "1"]  # newest first
     for slug in ("nokkeltall", "aldersgrupper", "risikogruppe"):

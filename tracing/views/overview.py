@@ -78,7 +78,7 @@ def _daily_table(overview: Overview) -> Table:
         [d.day.strftime(DATE_FORMAT), str(d.indexes), str(d.self_registered)]
         for d in reversed(overview.days)
     ]
-    header = [_("Dato"), _("Nye indekser"), _("Av disse selvregistrert")]
+    header = [_("Dato"), _("Nye indekser"), _("Selvregistrert")]
     return Table("per-dag", title, header, rows, chart, series)
 
 
