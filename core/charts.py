@@ -1,7 +1,8 @@
 """Bar charts drawn on the server as SVG (docs/adr/0013-overview-charts.md).
 
-This module only does geometry: it turns numbers into the coordinates of bars, grid lines and
-labels in a fixed viewBox, and templates/charts/ writes the SVG. The browser scales the viewBox
+It turns numbers into the coordinates of bars, grid lines and labels in a fixed viewBox, and
+`chart_svg` writes them as SVG (escaped by format_html; numbers written by Python, never
+localized, as "12,5" would break a coordinate). The browser scales the viewBox
 to the width it has (a phone's 375 px or a laptop's), so nothing is measured in the browser and
 no script runs. Colours come from the stylesheet by class (the CSP allows no inline style);
 geometry is in SVG presentation attributes, which the CSP does not touch.
@@ -13,6 +14,9 @@ one image (role="img") named by its <title> and described by the table's caption
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 FONT_SIZE = 12
 GRID_LINES = 4
@@ -154,3 +158,55 @@ def horizontal_bars(
         chart.labels.append(Label(width - 4, _r(middle), value_text, "end"))
     chart.baseline = (bar_left, bar_left, height)
     return chart
+
+
+def _text(label: Label, font_size: int) -> SafeString:
+    return format_html(
+        '<text class="chart__text" x="{}" y="{}" text-anchor="{}" font-size="{}">{}</text>',
+        label.x,
+        label.y,
+        label.anchor,
+        font_size,
+        label.text,
+    )
+
+
+def chart_svg(chart: Chart, *, described_by: str) -> SafeString:
+    """The chart as inline SVG: one image (role="img") named by its <title> and described by
+    the element `described_by` (its data table's caption). Colours by class from the
+    stylesheet: the CSP allows no inline style."""
+    x1, x2, base = chart.baseline
+    grid = format_html_join(
+        "",
+        '<line class="chart__grid" x1="{}" x2="{}" y1="{}" y2="{}" stroke-width="1"/>{}',
+        ((x1, x2, g.y, g.y, _text(g.label, chart.font_size)) for g in chart.grid),
+    )
+    rects = format_html_join(
+        "",
+        '<rect class="chart__bar chart__bar--{}" x="{}" y="{}" width="{}" height="{}"/>',
+        ((r.css, r.x, r.y, r.width, r.height) for r in chart.rects),
+    )
+    labels = SafeString("".join(_text(label, chart.font_size) for label in chart.labels))
+    # The axis: along the bottom of a column chart, down the left of a bar chart.
+    axis = format_html(
+        '<line class="chart__axis" x1="{}" x2="{}" y1="{}" y2="{}" stroke-width="1"/>',
+        x1,
+        x2,
+        base if chart.grid else 0,
+        base,
+    )
+    return format_html(
+        '<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="{}" '
+        'preserveAspectRatio="xMidYMid meet" role="img" aria-labelledby="{}-title" '
+        'aria-describedby="{}" focusable="false"><title id="{}-title">{}</title>'
+        "{}{}{}{}</svg>",
+        chart.view_box,
+        chart.id,
+        described_by,
+        chart.id,
+        chart.title,
+        grid,
+        rects,
+        labels,
+        axis,
+    )

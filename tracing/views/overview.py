@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.decorators import tracer_or_admin_required
-from core.charts import Chart, Series, horizontal_bars, stacked_columns
+from core.charts import Chart, Series, chart_svg, horizontal_bars, stacked_columns
 from core.csvexport import csv_response
 from core.localtime import local_today
 from tracing.access import overview_municipalities_for_user, overview_municipality_get_for_user
@@ -34,6 +34,15 @@ class Table:
     rows: list[list[str]]
     chart: Chart | None = None
     legend: list[Series] | None = None
+
+    @property
+    def caption_id(self) -> str:
+        return f"{self.slug}-caption"
+
+    @property
+    def svg(self) -> str:
+        """The chart, described by this table's caption (its text alternative)."""
+        return chart_svg(self.chart, described_by=self.caption_id) if self.chart else ""
 
 
 def _percent(share: Share) -> str:
