@@ -92,8 +92,10 @@ def test_tracer_opens_the_overview_from_the_menu(visit, live_server, oslo, viewp
         slug = section.get_attribute("aria-labelledby").removesuffix("-heading")
         section.screenshot(path=str(ARTIFACTS / viewport.name / f"oversikt-figur-{slug}.png"))
 
-    # The per-day table (56 rows) unfolds from under its chart; it stays on the screen.
-    page.get_by_text("Vis tallene som tabell").first.click()
+    # The per-day table (56 rows) unfolds from under its chart, with the keyboard too; it
+    # stays on the screen.
+    page.get_by_text("Vis tallene som tabell").first.focus()
+    page.keyboard.press("Enter")
     daily = page.get_by_role("table", name=re.compile("^Nye indekser per dag"))
     expect(daily.get_by_role("row")).to_have_count(1 + 56)
     _within_the_screen(page)

@@ -54,6 +54,9 @@ def test_tracers_and_administrators_see_their_municipalitys_overview(staff_clien
     assert figures["Andel i risikogruppe"] == "50,0 %"
     assert figures["Median dager fra testdato til registrering"] == "1,0"
     assert "Reise i utlandet</th><td>0</td>" in page  # Bergen's answer is not Oslo's
+    # The overdue figure is marked (a border; the words say it): and only that one.
+    assert page.count("overview-figure--warning") == 1
+    assert re.search(r'overview-figure--warning"><dt>Oppfølging forsinket</dt>', page)
 
 
 def test_another_municipalitys_number_answers_404_and_nothing_is_logged(staff_client, indexes):

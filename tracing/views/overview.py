@@ -34,6 +34,7 @@ class Table:
     rows: list[list[str]]
     chart: Chart | None = None
     legend: list[Series] | None = None
+    warnings: frozenset[int] = frozenset()  # rows (by position) the page marks as needing action
 
     @property
     def caption_id(self) -> str:
@@ -106,7 +107,8 @@ def _key_figures(overview: Overview) -> Table:
          number_format(median, 1) if median is not None else _("Ingen med testdato")],
         [_("Indekser med testdato"), str(overview.with_test_date)],
     ]  # fmt: skip
-    return Table("nokkeltall", _("Nøkkeltall"), [_("Tall"), _("Verdi")], rows)
+    overdue = frozenset({2}) if overview.follow_ups_overdue else frozenset()
+    return Table("nokkeltall", _("Nøkkeltall"), [_("Tall"), _("Verdi")], rows, warnings=overdue)
 
 
 def overview_tables(overview: Overview) -> list[Table]:
