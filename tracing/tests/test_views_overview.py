@@ -116,6 +116,8 @@ def test_each_table_downloads_as_csv(staff_client, indexes):
     assert days[0] == ["Dato", "Nye indekser", "Selvregistrert"]
     assert len(days) == 1 + 56
     assert days[1] == [local_today().strftime("%d.%m.%Y"), "1", "1"]  # newest first
+    IndexFactory(infection_place="school")  # 2 of 3: 66.67 %, rounded, not cut off
+    assert ["Skole eller barnehage", "2", "66,7 %"] in _csv(client.get(f"{URL}eksport/smittested/"))
     for slug in ("nokkeltall", "aldersgrupper", "risikogruppe"):
         assert client.get(f"{URL}eksport/{slug}/").status_code == 200
     assert client.get(f"{URL}eksport/personer/").status_code == 404

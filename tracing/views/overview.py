@@ -46,8 +46,14 @@ class Table:
         return chart_svg(self.chart, described_by=self.caption_id) if self.chart else ""
 
 
+def _decimal(value: float, places: int) -> str:
+    """In the language's format (a decimal comma in Norwegian), rounded: Django's number_format
+    cuts the digits off (16.67 would be "16,6")."""
+    return number_format(round(value, places), places)
+
+
 def _percent(share: Share) -> str:
-    return f"{number_format(share.percent, 1)} %"
+    return f"{_decimal(share.percent, 1)} %"
 
 
 def _share_table(slug: str, title: str, shares: list[Share], label_header: str) -> Table:
@@ -55,9 +61,7 @@ def _share_table(slug: str, title: str, shares: list[Share], label_header: str) 
     chart = horizontal_bars(
         chart_id=f"figur-{slug}",
         title=_("Stolpediagram: %(title)s. Tallene står i tabellen under.") % {"title": title},
-        rows=[
-            (str(s.label), s.count, f"{s.count} ({number_format(s.percent, 0)} %)") for s in shares
-        ],
+        rows=[(str(s.label), s.count, f"{s.count} ({_decimal(s.percent, 0)} %)") for s in shares],
     )
     return Table(slug, title, [label_header, _("Antall"), _("Andel")], rows, chart)
 
@@ -104,7 +108,7 @@ def _key_figures(overview: Overview) -> Table:
         [_("Av disse selvregistrert"), str(overview.period_self_registered)],
         [_("Andel i risikogruppe"), _percent(risk)],
         [_("Median dager fra testdato til registrering"),
-         number_format(median, 1) if median is not None else _("Ingen med testdato")],
+         _decimal(median, 1) if median is not None else _("Ingen med testdato")],
         [_("Indekser med testdato"), str(overview.with_test_date)],
     ]  # fmt: skip
     overdue = frozenset({2}) if overview.follow_ups_overdue else frozenset()
