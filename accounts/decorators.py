@@ -16,7 +16,7 @@ from accounts.models import Role
 from accounts.selectors import user_has_role
 
 
-def _guard(role: Role):
+def _guard(*roles: Role, name: str = ""):
     def decorator(view):
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -25,11 +25,11 @@ def _guard(role: Role):
                 return redirect(
                     f"{settings.LOGIN_URL}?{urlencode({'next': request.get_full_path()})}"
                 )
-            if not user_has_role(user=user, role=role):
+            if not any(user_has_role(user=user, role=role) for role in roles):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        wrapper.staff_guard = role.value  # read by the route audit test
+        wrapper.staff_guard = name or roles[0].value  # read by the route audit test
         return wrapper
 
     return decorator
@@ -42,6 +42,10 @@ Which objects the tracer may reach is decided per object by tracing.access (B-1)
 
 admin_required = _guard(Role.ADMIN)
 admin_required.__doc__ = """Logged in, and an administrator in at least one municipality (A-2)."""
+
+tracer_or_admin_required = _guard(Role.TRACER, Role.ADMIN, name="tracer-or-admin")
+tracer_or_admin_required.__doc__ = """Logged in, and a tracer or an administrator in at least one
+municipality (pages for both, such as «Oversikt»; which municipality, the view checks)."""
 
 
 def public_view(view):

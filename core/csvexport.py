@@ -26,7 +26,9 @@ def csv_safe(value: object) -> str:
     formula of anyone's choosing.
     """
     text = "" if value is None else str(value)
-    if _DIGITS.fullmatch(text) and (text.startswith("0") or len(text) >= _LONG_DIGITS):
+    if _DIGITS.fullmatch(text) and (
+        (text.startswith("0") and len(text) > 1) or len(text) >= _LONG_DIGITS
+    ):
         return f'="{text}"'
     if text.startswith(_FORMULA_START):
         return "'" + text

@@ -80,6 +80,7 @@ TABLES: dict[str, tuple[type[Model], tuple[str, ...]]] = {
             "duplicate_rule",
             "duplicate_candidates",
             "converted_from_contact_id",
+            "birth_date",
         ),
     ),
     "contact": (

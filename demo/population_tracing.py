@@ -266,7 +266,7 @@ class TracingGenerator:
             "index",
             (index_id, person_id, p.fnr, self._reference(), number, status, opened, closed, follow_up,
              *(getattr(answers, name) for name in ANSWER_FIELDS),
-             self_registered, kind, by_fnr, submission, rule, seen, contact),
+             self_registered, kind, by_fnr, submission, rule, seen, contact, p.birth_date),
         )  # fmt: skip
         self.counts[f"indexes_{status}"] += 1
         if status == "active" and number == OSLO:

@@ -11,6 +11,7 @@ from demo.personas import INGRID, LARS, NORA, SIGRID
 from registers.identity import synthetic_fnr
 from tracing.access import AccessAction, close_contacts_log, index_get_for_user
 from tracing.models import Index, RegisteredByKind
+from tracing.overview import PERIOD_DAYS
 from tracing.selectors import duplicate_candidates
 from tracing.services import (
     PersonDetails,
@@ -67,7 +68,7 @@ def _today_minus(days: int) -> datetime.date:
 
 
 def load_demo_tracing_data(
-    *, extra_indexes: int = 40, seed: int = 2026, reader: AbstractBaseUser | None = None
+    *, extra_indexes: int = 120, seed: int = 2026, reader: AbstractBaseUser | None = None
 ) -> bool:
     """Create the demo history once; returns False when it is already there. With a `reader`
     (a demo tracer in Oslo), that tracer has opened Sigrid's and Lars's indexes."""
@@ -112,6 +113,7 @@ def load_demo_tracing_data(
         self_registered=False,
         now=now - datetime.timedelta(days=1),
     )
+    _load_overview_cases(rng=random.Random(seed + 2), now=now)
     _load_extra_indexes(count=extra_indexes, rng=random.Random(seed), now=now)
     if reader is not None:
         for index in (sigrid, lars):
@@ -152,11 +154,37 @@ def _demo_read(*, user: AbstractBaseUser, index: Index) -> None:
     close_contacts_log(user=user, index=shown, contacts=contacts, action=AccessAction.VIEW)
 
 
+def _load_overview_cases(*, rng: random.Random, now: datetime.datetime) -> None:
+    """A second Oslo case (self-registered, in a risk group) and a Bergen case (overdue), so
+    that «Oversikt» has answers, age groups and a follow-up to show even without the extra
+    indexes."""
+    for number, first, last, birth, days_ago, place, risk, selfreg in (
+        ("0301", "Henrik", "Moe", datetime.date(1956, 3, 14), 5, "household", "yes", True),
+        ("4601", "Solveig", "Aas", datetime.date(1992, 9, 2), 3, "work", "no", False),
+    ):
+        index_register(
+            registration=Registration(
+                fnr=synthetic_fnr(birth, rng),
+                first_name=first,
+                last_name=last,
+                birth_date=birth,
+                test_date_from=_today_minus(days_ago + 1),
+                infection_place=place,
+                risk_group=risk,
+            ),
+            municipality_number=number,
+            registered_by=RegisteredBy(kind=RegisteredByKind.SELF) if selfreg else STAFF,
+            self_registered=selfreg,
+            now=now - datetime.timedelta(days=days_ago),
+        )
+
+
 def _load_extra_indexes(*, count: int, rng: random.Random, now: datetime.datetime) -> None:
-    """Synthetic indexes so that the worklists have something to show."""
+    """Synthetic indexes so that the worklists have something to show, and «Oversikt» a chart:
+    spread over its 8 weeks, more of them lately; those older than two weeks are closed."""
     for _ in range(count):
-        birth = datetime.date(rng.randint(1945, 2012), rng.randint(1, 12), rng.randint(1, 28))
-        days_ago = rng.randint(0, 10)
+        birth = datetime.date(rng.randint(1945, 2020), rng.randint(1, 12), rng.randint(1, 28))
+        days_ago = min(int(rng.expovariate(1 / 14)), PERIOD_DAYS - 1)
         self_registered = rng.random() < 0.5
         result = index_register(
             registration=Registration(
@@ -166,7 +194,9 @@ def _load_extra_indexes(*, count: int, rng: random.Random, now: datetime.datetim
                 birth_date=birth,
                 test_date_from=_today_minus(days_ago),
                 no_symptoms=rng.random() < 0.3,
-                infection_place=rng.choice(["household", "work", "school", "leisure", "unknown"]),
+                infection_place=rng.choice(
+                    ["household", "household", "work", "school", "leisure", "abroad", "unknown"]
+                ),
                 risk_group=rng.choice(["yes", "no", "unknown"]),
             ),
             municipality_number=rng.choice(["0301", "0301", "0301", "4601", "5001"]),
@@ -174,5 +204,5 @@ def _load_extra_indexes(*, count: int, rng: random.Random, now: datetime.datetim
             self_registered=self_registered,
             now=now - datetime.timedelta(days=days_ago, hours=rng.randint(0, 8)),
         )
-        if days_ago > 7 and rng.random() < 0.5:
+        if days_ago > 14 or (days_ago > 7 and rng.random() < 0.5):
             index_close(index=result.index, now=now)

@@ -96,6 +96,7 @@ class IndexFactory(factory.django.DjangoModelFactory):
 
     person = factory.SubFactory(PersonFactory)
     fnr = factory.SelfAttribute("person.fnr")
+    birth_date = factory.SelfAttribute("person.birth_date")
     municipality_id = factory.SelfAttribute("person.municipality_id")
     status = Index.Status.ACTIVE
     follow_up_on = factory.LazyFunction(timezone.localdate)

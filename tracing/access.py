@@ -20,8 +20,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import AccessAction, ObjectType, Role
-from accounts.selectors import user_municipality_numbers
+from accounts.selectors import user_has_role, user_municipalities, user_municipality_numbers
 from accounts.services import AccessRecord, access_log_write, access_log_write_select
+from municipalities.models import Municipality
+from municipalities.selectors import norwegian_sort_key
 from tracing.models import CloseContact, Index, Person
 
 _LOG_CHUNK = 2000  # access-log entries held in memory at once (index_rows_log)
@@ -43,8 +45,13 @@ __all__ = [
     "indexes_find_by_fnr_for_user",
     "indexes_get_for_user",
     "indexes_log",
+    "overview_municipalities_for_user",
+    "overview_municipality_get_for_user",
     "person_get_for_user",
 ]
+
+# Who sees a municipality's «Oversikt»: its tracers and its administrators.
+OVERVIEW_ROLES = (Role.TRACER, Role.ADMIN)
 
 
 def _may_trace(user: AbstractBaseUser, municipality_number: str) -> bool:
@@ -384,3 +391,23 @@ def index_queryset_log(*, user: AbstractBaseUser, indexes: QuerySet[Index], acti
     return access_log_write_select(
         user=user, source=source, object_type=ObjectType.INDEX, action=action, role=Role.TRACER
     )
+
+
+def overview_municipalities_for_user(*, user: AbstractBaseUser) -> list[Municipality]:
+    """The municipalities whose «Oversikt» the user may see, in Norwegian alphabetical order."""
+    found = {
+        m.number: m for role in OVERVIEW_ROLES for m in user_municipalities(user=user, role=role)
+    }
+    return sorted(found.values(), key=lambda m: norwegian_sort_key(m.name_norwegian))
+
+
+def overview_municipality_get_for_user(*, user: AbstractBaseUser, number: str) -> Municipality:
+    """The municipality if the user is a tracer or administrator there (B-1, A-2); else Http404,
+    the same for another municipality's number as for one that does not exist.
+
+    Not logged: the overview shows counts, never a person's record (B-4)."""
+    if not any(
+        user_has_role(user=user, role=role, municipality_number=number) for role in OVERVIEW_ROLES
+    ):
+        raise Http404
+    return next(m for m in overview_municipalities_for_user(user=user) if m.number == number)

@@ -77,6 +77,9 @@ class Index(models.Model):
     )
     # Copied from the person so that the database itself holds D-3: one active index per number.
     fnr = models.CharField(max_length=11)
+    # Copied from the person at registration, like the number: the overview's age groups are
+    # then counted from the index rows alone, without a join to a million person records.
+    birth_date = models.DateField(null=True, blank=True)
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     opened_at = models.DateTimeField(default=timezone.now)

@@ -208,6 +208,7 @@ def _index_register(
             index = Index.objects.create(
                 person=person,
                 fnr=registration.fnr,
+                birth_date=person.birth_date,
                 reference=_reference_unused(),
                 municipality_id=municipality_number,
                 opened_at=now,

@@ -22,6 +22,7 @@ EXPECTED_KEYS = {
     "b6_memory": {"levels", "source"},
     "b4_worklists": {"queries", "worst_p95_ms", "population", "open_indexes_in_oslo"},
     "b5_csv_export": {"rows", "seconds", "memory", "population"},
+    "b7_overview": {"requests", "worst_p95_ms", "population", "oslo_period_indexes"},
 }
 LATENCY_KEYS = {"count", "p50", "p95", "p99", "mean", "max"}
 

@@ -47,3 +47,9 @@ def test_the_text_formula_carries_digits_only():
     assert csv_safe('="0123"') == '\'="0123"'
     line = "".join(csv_lines(["fnr"], [["01018012345"]]))
     assert line == '\ufefffnr\r\n"=""01018012345"""\r\n'
+
+
+def test_a_count_of_zero_stays_a_number():
+    """A lone 0 has no leading zero to keep: a count column is numbers throughout."""
+    assert csv_safe(0) == csv_safe("0") == "0"
+    assert csv_safe("0155") == '="0155"'

@@ -90,3 +90,19 @@ def test_a_demo_tracer_has_read_lars_and_nora_with_a_full_name(demo):
     assert not access_log_reads_of(person_fnrs=[INGRID, KARI]).exists()
     call_command("load_demo_data")  # a second load reads nothing again
     assert access_log_reads_of(person_fnrs=[LARS]).count() == 1
+
+
+def test_the_overview_has_something_to_draw(demo):
+    """Oslo's and Bergen's «Oversikt»: indexes on many days of the 8 weeks, answers to show."""
+    from core.localtime import local_today
+    from tracing.overview import overview_for_municipality
+
+    oslo = overview_for_municipality(municipality_number="0301", today=local_today())
+    days_with_indexes = [d for d in oslo.days if d.indexes]
+    assert len(days_with_indexes) >= 15
+    assert oslo.days[0].day <= days_with_indexes[0].day <= oslo.days[20].day  # spread back
+    assert oslo.period_self_registered > 0
+    assert oslo.risk_group_share.count > 0
+    assert oslo.median_days_to_registration is not None
+    bergen = overview_for_municipality(municipality_number="4601", today=local_today())
+    assert bergen.open_indexes > 0 and bergen.follow_ups_overdue > 0

@@ -4,7 +4,8 @@ Every URL pattern of the project is either public by the explicit list below (ea
 why) or carries a guard the audit can see:
 
 - `citizen_login_required` (selfreg.auth): the citizen portal, C-1;
-- `staff_guard` "tracer" or "admin" (accounts.decorators): the back office, B-1, A-2;
+- `staff_guard` "tracer", "admin" or "tracer-or-admin" (accounts.decorators): the back office,
+  B-1, A-2;
 - Django's own admin (AdminSite.admin_view: active users with is_staff, which staff never have);
 - the integration API: every operation has an authentication callback (see `_api_guard`).
 
@@ -131,7 +132,7 @@ def guard_of(callback) -> str | None:
     if getattr(callback, "citizen_login_required", False):
         return "citizen"
     staff = getattr(callback, "staff_guard", None)
-    if staff in ("tracer", "admin"):
+    if staff in ("tracer", "admin", "tracer-or-admin"):
         return f"staff:{staff}"
     if staff == "public":
         return "public"

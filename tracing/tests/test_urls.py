@@ -49,8 +49,8 @@ def test_s2_every_backoffice_view_is_guarded(route, name, callback):
     if name in PUBLIC:
         assert guard == "public", f"{name} should be marked public_view"
     else:
-        assert guard in ("tracer", "admin"), (
-            f"{route} ({name}) has no staff_required/admin_required"
+        assert guard in ("tracer", "admin", "tracer-or-admin"), (
+            f"{route} ({name}) has no staff_required/admin_required/tracer_or_admin_required"
         )
 
 
@@ -60,6 +60,9 @@ def test_s2_no_backoffice_route_takes_a_fodselsnummer():
 
 
 OBJECT_KWARGS = {"index_id", "person_id", "close_contact_id"}
+# Routes named by a municipality's number (and, under it, which of its tables).
+MUNICIPALITY_KWARGS = {"number"}
+MUNICIPALITY_SUBPARTS = {"table": "nokkeltall"}
 
 
 def _object_routes():
@@ -68,10 +71,39 @@ def _object_routes():
         kwargs = re.findall(r"<(?:\w+:)?(\w+)>", route)
         if any(k in OBJECT_KWARGS for k in kwargs):
             routes.append((route, name, kwargs))
+        elif any(k in MUNICIPALITY_KWARGS for k in kwargs):
+            assert set(kwargs) <= MUNICIPALITY_KWARGS | set(MUNICIPALITY_SUBPARTS), route
         else:
             # A new object route with another parameter name must be added to this audit.
             assert all(k == "worklist" for k in kwargs), f"unaudited route parameter in {route}"
     return routes
+
+
+def _municipality_routes():
+    return [
+        (route, name)
+        for route, name, _ in _backoffice_routes()
+        if any(k in MUNICIPALITY_KWARGS for k in re.findall(r"<(?:\w+:)?(\w+)>", route))
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("number", ["4601", "9999", "x"])
+def test_b1_another_or_no_municipalitys_number_answers_404(staff_client, number):
+    """B-1/A-2 for routes named by a municipality: a tracer of Oslo (administrator nowhere)
+    gets 404 for Bergen's number, a number that names no municipality and one that is no
+    number, alike."""
+    client = staff_client(tracer_in=["0301"])
+    routes = _municipality_routes()
+    assert routes
+
+    def fill(route: str, municipality: str) -> str:
+        values = {"number": municipality, **MUNICIPALITY_SUBPARTS}
+        return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], route)
+
+    for route, name in routes:
+        assert client.get(fill(route, number)).status_code == 404, name
+        assert client.get(fill(route, "0301")).status_code == 200, name
 
 
 @pytest.fixture
