@@ -8,6 +8,7 @@ from django.urls import path
 from tracing.views import (
     close_contacts,
     indexes,
+    overview,
     persons,
     register,
     transfer,
@@ -47,6 +48,13 @@ urlpatterns = [
     path("indeks/<int:index_id>/gjenapne/", indexes.index_reopen_view, name="index_reopen"),
     path("indeks/<int:index_id>/oppfolging/", indexes.follow_up_set_view, name="follow_up"),
     path("indeks/<int:index_id>/overfor/", transfer.index_transfer_view, name="index_transfer"),
+    path("oversikt/", overview.overview_home_view, name="overview_home"),
+    path("oversikt/<str:number>/", overview.overview_view, name="overview"),
+    path(
+        "oversikt/<str:number>/eksport/<slug:table>/",
+        overview.overview_export_view,
+        name="overview_export",
+    ),
     path("person/<int:person_id>/", persons.person_view, name="person"),
     path("naerkontakt/<int:close_contact_id>/", persons.close_contact_view, name="close_contact"),
     path("naerkontakter/", close_contacts.close_contact_worklist_view, name="contact_worklist"),
