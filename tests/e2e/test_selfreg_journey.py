@@ -100,7 +100,7 @@ def test_citizen_registers_through_the_real_login(
     # I-1, I-4, I-5: one index in Oslo, with the two notes and who registered it.
     fnr = KARI if is_self else demo_people[who]
     index = Index.objects.get(fnr=fnr)
-    assert Index.objects.filter(self_registered=True).count() == 1
+    assert Index.objects.filter(fnr=fnr, self_registered=True).count() == 1
     assert (index.status, index.municipality_id, index.self_registered) == ("active", "0301", True)
     assert index.test_date_from == _day(1)
     notes = {note.title: note.text for note in index.notes.all()}

@@ -133,8 +133,12 @@ def test_the_refusal_and_the_portals_404_link_to_the_municipality(
         phone="72540000",
         source="e2e",
     )
-    browsing = _myself_at(visit(viewport), INGRID, "5001")
+    # C-5 on the who-page: Ingrid is shown as already registered, not offered as a choice.
+    browsing = visit(viewport)
     page = browsing.page
+    page.goto(f"{START}?kommunenummer=5001")
+    idp_login(browsing, INGRID)
+    page.get_by_role("button", name="Neste").click()
     expect(page.get_by_role("heading", name="Allerede registrert")).to_be_visible()
     contact = _contact(page, "Trondheim")
     expect(contact.get_by_role("link", name="Kommunens hjemmeside")).to_have_attribute(
