@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext
 
 from municipalities.selectors import postal_place
 from registers import interfaces
@@ -20,8 +21,6 @@ from tracing.models import Index
 from tracing.references import is_reference, reference_normalize
 from tracing.registration import PersonDetails
 from tracing.selectors import index_self_registered_by_reference
-
-logger = logging.getLogger(__name__)
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +73,24 @@ def subject_get(*, parent: RegisterPerson, choice: str, today: datetime.date) ->
         if hmac.compare_digest(subject.choice.encode(), (choice or "").encode()):
             return subject
     return None
+
+
+def household_members(
+    *, parent: RegisterPerson, subject: Subject, today: datetime.date
+) -> list[tuple[Subject, str]]:
+    """The people C-4 offers besides `subject`, each with the name to tick them by: they live
+    with the one registered, and may be listed as household close contacts with what
+    Folkeregisteret has of them. Re-read from the register on every request, like C-4."""
+    return [
+        (
+            other,
+            gettext("%(name)s (deg selv)") % {"name": other.person.full_name}
+            if other.is_self
+            else other.person.full_name,
+        )
+        for other in subject_options(parent=parent, today=today)
+        if other.choice != subject.choice
+    ]
 
 
 @dataclass(frozen=True)

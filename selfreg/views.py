@@ -28,7 +28,7 @@ from selfreg.decorators import portal_page
 from selfreg.flow import flow_begin, receipt_get
 from selfreg.forms import MunicipalityForm, WhoForm
 from selfreg.selectors import Subject, citizen_person, citizen_receipt, subject_options
-from tracing.selectors import index_active_or_self_registered_recently
+from tracing.selectors import index_active_or_self_registered_recently, index_household_contacts
 
 NUMBER_RE = re.compile(r"^[0-9]{4}$")
 
@@ -191,6 +191,7 @@ def render_receipt(request: HttpRequest, reference: str) -> HttpResponse:
         "is_self": found.is_self,
         "registered_at": local_timestamp(index.opened_at),
         "again_url": start_url(index.municipality_id),
+        "household": [c.person.full_name for c in index_household_contacts(index=index)],
     }
     return render(request, "selfreg/receipt.html", context)
 

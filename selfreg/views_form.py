@@ -19,9 +19,11 @@ from municipalities.selectors import municipality_get
 from selfreg.decorators import portal_page
 from selfreg.flow import flow_get, flow_mark_registered
 from selfreg.forms import RegistrationForm
+from selfreg.household import household_change, household_rows_bound, rows_posted
 from selfreg.selectors import (
     citizen_person,
     guardian_of,
+    household_members,
     subject_get,
     subject_prefill,
 )
@@ -32,6 +34,7 @@ from selfreg.views import (
     render_not_in_register,
     render_problem,
 )
+from tracing.registration import HOUSEHOLD_MAX
 from tracing.selectors import index_active_or_self_registered_recently
 from tracing.services import AlreadyRegistered, TracingError
 
@@ -68,17 +71,36 @@ def registration_form(request: HttpRequest) -> HttpResponse:
     # KRR only for the form's initial phone and e-mail; a POST carries the citizen's own.
     prefill = subject_prefill(subject=subject, contact=request.method == "GET")
     is_child = not subject.is_self
+    members = household_members(parent=parent, subject=subject, today=today)
+    options = {
+        "is_child": is_child,
+        "today": today,
+        "household_members": [(m.choice, label) for m, label in members],
+    }
+    change = household_change(request.POST) if request.method == "POST" else None
     if request.method == "GET":
         if index_active_or_self_registered_recently(fnr=subject.person.fnr, now=timezone.now()):
             return render_already_registered(request, **already)
         initial = {"phone": prefill.phone, "email": prefill.email}
-        form = RegistrationForm(initial=initial, is_child=is_child, today=today)
+        form = RegistrationForm(initial=initial, **options)
     elif is_language_switch(request):
         # The same step in the language chosen: nothing checked, nothing submitted, nothing lost.
-        form = form_as_typed(RegistrationForm, request.POST, is_child=is_child, today=today)
+        rows = rows_posted(request.POST)
+        form = form_as_typed(RegistrationForm, request.POST, household_rows=rows, **options)
+    elif change is not None:
+        # A row more or less, the rest as typed: nothing checked until «Send inn».
+        form = form_as_typed(RegistrationForm, change.data, household_rows=change.rows, **options)
     else:
-        form = RegistrationForm(request.POST, is_child=is_child, today=today)
+        form = RegistrationForm(request.POST, household_rows=rows_posted(request.POST), **options)
         if form.is_valid():
+            ticked = {m.choice: m for m, _label in members}
+            household = [
+                *form.household_typed,
+                *(
+                    subject_prefill(subject=ticked[choice], contact=False)
+                    for choice in form.household_ticked
+                ),
+            ]
             guardian = guardian_of(parent=parent) if is_child else None
             try:
                 result = selfreg_submit(
@@ -96,6 +118,7 @@ def registration_form(request: HttpRequest) -> HttpResponse:
                         else (guardian.phone, guardian.email)  # a child has none of its own
                     ),
                     guardian=guardian,
+                    household=household,
                 )
             except AlreadyRegistered:
                 return render_already_registered(request, **already)
@@ -111,6 +134,8 @@ def registration_form(request: HttpRequest) -> HttpResponse:
         "prefill": prefill,
         "municipality": municipality,
         "is_child": is_child,
+        "household_rows": household_rows_bound(form),
+        "household_max": HOUSEHOLD_MAX,
         "language_switch_form": "selfreg-form",
     }
     return render(request, "selfreg/form.html", context)
