@@ -154,7 +154,7 @@ class RegistrationForm(forms.Form):
         *args,
         is_child: bool,
         today: datetime.date,
-        household_rows: int = 1,
+        household_rows: int = 0,
         household_members: Sequence[tuple[str, str]] = (),
         **kwargs,
     ):

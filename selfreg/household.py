@@ -41,21 +41,23 @@ def field_name(row: int, name: str) -> str:
 
 
 def rows_posted(data: Mapping) -> int:
-    """How many rows the posted page had; one on a page that has not been posted."""
+    """How many rows the posted page had (none until «Legg til nærkontakt» is pressed)."""
     try:
-        rows = int(data.get(ROWS, 1))
+        rows = int(data.get(ROWS, 0))
     except (TypeError, ValueError):
-        rows = 1
+        rows = 0
     return max(0, min(rows, HOUSEHOLD_MAX))
 
 
 @dataclass(frozen=True)
 class Change:
     """What «Legg til nærkontakt» or «Fjern» asks for: the data as it is to be shown again,
-    and its number of rows."""
+    its number of rows, and whether a row was added (the focus goes to it; else to the
+    section's heading)."""
 
     data: QueryDict
     rows: int
+    added: bool = False
 
 
 def household_change(data: QueryDict) -> Change | None:
@@ -65,7 +67,7 @@ def household_change(data: QueryDict) -> Change | None:
     if ADD in data:
         if rows >= HOUSEHOLD_MAX:
             return Change(data=data, rows=rows)
-        return Change(data=data, rows=rows + 1)
+        return Change(data=data, rows=rows + 1, added=True)
     if REMOVE not in data:
         return None
     try:
@@ -82,6 +84,15 @@ def household_change(data: QueryDict) -> Change | None:
     for name in FIELDS:
         changed.pop(field_name(rows - 1, name), None)
     return Change(data=changed, rows=rows - 1)
+
+
+def household_focus(form: forms.Form, change: Change) -> bool:
+    """Where the page comes back after a change, without scripts too (`autofocus`): in the new
+    row's first field; True if it is the section's heading instead (the template's part)."""
+    if change.added:
+        form.fields[field_name(change.rows - 1, FIELDS[0])].widget.attrs["autofocus"] = True
+        return False
+    return True
 
 
 def _date_widget() -> forms.DateInput:

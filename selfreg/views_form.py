@@ -19,7 +19,12 @@ from municipalities.selectors import municipality_get
 from selfreg.decorators import portal_page
 from selfreg.flow import flow_get, flow_mark_registered
 from selfreg.forms import RegistrationForm
-from selfreg.household import household_change, household_rows_bound, rows_posted
+from selfreg.household import (
+    household_change,
+    household_focus,
+    household_rows_bound,
+    rows_posted,
+)
 from selfreg.selectors import (
     citizen_person,
     guardian_of,
@@ -78,6 +83,7 @@ def registration_form(request: HttpRequest) -> HttpResponse:
         "household_members": [(m.choice, label) for m, label in members],
     }
     change = household_change(request.POST) if request.method == "POST" else None
+    focus_heading = False
     if request.method == "GET":
         if index_active_or_self_registered_recently(fnr=subject.person.fnr, now=timezone.now()):
             return render_already_registered(request, **already)
@@ -90,6 +96,7 @@ def registration_form(request: HttpRequest) -> HttpResponse:
     elif change is not None:
         # A row more or less, the rest as typed: nothing checked until «Send inn».
         form = form_as_typed(RegistrationForm, change.data, household_rows=change.rows, **options)
+        focus_heading = household_focus(form, change)
     else:
         form = RegistrationForm(request.POST, household_rows=rows_posted(request.POST), **options)
         if form.is_valid():
@@ -136,6 +143,7 @@ def registration_form(request: HttpRequest) -> HttpResponse:
         "is_child": is_child,
         "household_rows": household_rows_bound(form),
         "household_max": HOUSEHOLD_MAX,
+        "household_focus_heading": focus_heading,
         "language_switch_form": "selfreg-form",
     }
     return render(request, "selfreg/form.html", context)

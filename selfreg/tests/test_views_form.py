@@ -101,10 +101,10 @@ def test_o7_form_labels(citizen_client, parent):
         assert re.search(
             rf'<label class="ds-label"[^>]*for="{field_id}">{re.escape(label)}</label>', html
         ), label
-    # The four of C-7 and the household row's «Fødselsdato» (test_views_household).
-    assert html.count('type="date"') == 5
+    assert html.count('type="date"') == 4
     assert ">Send inn</button>" in html
-    assert "style=" not in html and "<script" not in html
+    # No inline style or script (the CSP allows only our own files: htmx and household.js).
+    assert "style=" not in html and not re.search(r"<script(?![^>]*\bsrc=)", html)
 
 
 # --- validation (C-7) ------------------------------------------------------------------------

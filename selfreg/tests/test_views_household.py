@@ -37,16 +37,19 @@ def client_on_form(citizen_client, parent):
     return client
 
 
-def test_form_offers_one_empty_row_and_the_add_button(client_on_form):
+def test_form_offers_the_section_with_no_row_until_one_is_added(client_on_form):
     html = client_on_form.get(FORM).content.decode()
     assert "Nærkontakter i husstanden" in html
-    for label in ("Fornavn", "Etternavn", "Telefonnummer", "Fødselsdato"):
-        assert f">{label}</label>" in html
-    assert input_value(html, "nk0_first_name") == ""
-    assert input_value(html, "nk1_first_name") is None
-    assert input_value(html, "nk_antall") == "1"
+    assert input_value(html, "nk0_first_name") is None
+    assert input_value(html, "nk_antall") == "0"
     assert ">Legg til nærkontakt</button>" in html
+    html = client_on_form.post(FORM, {**valid_form(), "nk_legg_til": "1"}).content.decode()
+    for label in ("Fornavn", "Etternavn", "Telefonnummer", "Fødselsdato"):
+        assert f'">{label}</label>' in html
+    assert input_value(html, "nk0_first_name") == ""
+    assert input_value(html, "nk_antall") == "1"
     assert ">Fjern<" in html
+    assert "Nærkontakt 1" in html
 
 
 def test_add_keeps_everything_typed_and_gives_one_more_row(client_on_form):
@@ -67,9 +70,10 @@ def test_add_keeps_everything_typed_and_gives_one_more_row(client_on_form):
     assert input_value(html, "nk_antall") == "2"
     # Nothing is checked until «Send inn»: no error summary for the half-filled form.
     assert "ds-error-summary" not in html
-    # The button takes the browser on to the new row.
-    assert 'formaction="/innlogget/smitte-selvregistrering/hjemmetest/skjema#nk-rad-3"' in html
     assert 'id="nk-rad-2"' in html
+    # The focus goes to the new row's first field, without scripts too.
+    assert re.search(r'<input [^>]*name="nk1_first_name"[^>]*autofocus', html)
+    assert html.count("autofocus") == 1
 
 
 def test_remove_drops_that_row_and_moves_the_later_ones_up(client_on_form):
@@ -86,6 +90,7 @@ def test_remove_drops_that_row_and_moves_the_later_ones_up(client_on_form):
     assert input_value(html, "nk0_first_name") == "Anne"
     assert input_value(html, "nk1_first_name") == "Cecilie"
     assert input_value(html, "nk2_first_name") is None
+    assert re.search(r'id="household-heading" tabindex="-1" autofocus', html)
     assert not Index.objects.exists()
 
 
