@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.http import QueryDict
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tracing import registration_messages as messages
@@ -102,7 +103,6 @@ def _date_widget() -> forms.DateInput:
 def _row_fields(today: datetime.date) -> dict[str, forms.Field]:
     date = registration_date_field(label=_("Fødselsdato"), widget=_date_widget())
     date.widget.attrs["max"] = today.isoformat()
-    date.help_text = _("Valgfritt.")
     return {
         "first_name": RegistrationTextField(
             "first_name",
@@ -154,6 +154,24 @@ def household_rows_bound(form: forms.Form) -> list[list[forms.BoundField]]:
     return [[form[field_name(row, name)] for name in FIELDS] for row in range(form.household_rows)]
 
 
+def _errors_name_row(form: forms.Form, row: int) -> None:
+    """The error summary lists every row's errors together: each says which row it is
+    («Nærkontakt 2: Fyll inn etternavn.»), next to the field as well."""
+    for name in FIELDS:
+        key = field_name(row, name)
+        if key in (form._errors or {}):
+            form._errors[key] = form.error_class(
+                [
+                    forms.ValidationError(
+                        gettext("Nærkontakt %(number)s: %(message)s")
+                        % {"number": row + 1, "message": " ".join(error.messages)},
+                        code=error.code,
+                    )
+                    for error in form._errors[key].as_data()
+                ]
+            )
+
+
 def household_check(form: forms.Form, *, today: datetime.date) -> list[PersonDetails]:
     """From `form.clean()`: the typed contacts (a row left empty is no contact), each checked
     by the registration's rules for a household contact, with the errors added next to their
@@ -174,6 +192,7 @@ def household_check(form: forms.Form, *, today: datetime.date) -> list[PersonDet
                 names[error.field], forms.ValidationError(error.message, code=error.code)
             )
         typed.append(PersonDetails(fnr="", **values))
+        _errors_name_row(form, row)
     ticked = list(dict.fromkeys(data.get(TICKED) or ()))
     data[TICKED] = ticked
     if len(typed) + len(ticked) > HOUSEHOLD_MAX:

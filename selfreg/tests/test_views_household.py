@@ -180,6 +180,7 @@ def test_c7_each_field_is_checked_next_to_it_and_nothing_typed_is_lost(
     assert "ds-error-summary" in html
     error = re.search(rf'id="id_{field}_error">(.*?)</div>', html, re.S)
     assert error is not None and message in error.group(1)
+    assert "Nærkontakt 1: " in error.group(1)  # the summary lists all rows: each says its row
     assert f'href="#id_{field}"' in html  # the summary links to the field
     assert f'aria-describedby="id_{field}_error"' in html or f"id_{field}_error" in re.search(
         rf'<input [^>]*name="{field}"[^>]*>', html
