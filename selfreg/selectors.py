@@ -66,21 +66,28 @@ def subject_options(*, parent: RegisterPerson, today: datetime.date) -> list[Sub
     ]
 
 
-def subject_get(*, parent: RegisterPerson, choice: str, today: datetime.date) -> Subject | None:
+def subject_get(
+    *,
+    parent: RegisterPerson,
+    choice: str,
+    today: datetime.date,
+    subjects: list[Subject] | None = None,
+) -> Subject | None:
     """C-4: the subject a submitted choice names, or None if it names nobody this parent may
-    register (a forged or stale value)."""
-    for subject in subject_options(parent=parent, today=today):
+    register (a forged or stale value). `subjects`: subject_options as this request read them,
+    if it did."""
+    if subjects is None:
+        subjects = subject_options(parent=parent, today=today)
+    for subject in subjects:
         if hmac.compare_digest(subject.choice.encode(), (choice or "").encode()):
             return subject
     return None
 
 
-def household_members(
-    *, parent: RegisterPerson, subject: Subject, today: datetime.date
-) -> list[tuple[Subject, str]]:
-    """The people C-4 offers besides `subject`, each with the name to tick them by: they live
-    with the one registered, and may be listed as household close contacts with what
-    Folkeregisteret has of them. Re-read from the register on every request, like C-4."""
+def household_members(*, subjects: list[Subject], subject: Subject) -> list[tuple[Subject, str]]:
+    """The people C-4 offers (`subjects`, from subject_options on this request) besides
+    `subject`, each with the name to tick them by: they live with the one registered, and may
+    be listed as household close contacts with what Folkeregisteret has of them."""
     return [
         (
             other,
@@ -88,7 +95,7 @@ def household_members(
             if other.is_self
             else other.person.full_name,
         )
-        for other in subject_options(parent=parent, today=today)
+        for other in subjects
         if other.choice != subject.choice
     ]
 

@@ -30,6 +30,7 @@ from selfreg.selectors import (
     guardian_of,
     household_members,
     subject_get,
+    subject_options,
     subject_prefill,
 )
 from selfreg.services import selfreg_submit
@@ -61,7 +62,9 @@ def registration_form(request: HttpRequest) -> HttpResponse:
     if parent is None:
         return render_not_in_register(request)
     today = local_today()
-    subject = subject_get(parent=parent, choice=flow.choice, today=today)
+    # C-4 read once for this request: who is registered, and who else may be ticked.
+    subjects = subject_options(parent=parent, today=today)
+    subject = subject_get(parent=parent, choice=flow.choice, today=today, subjects=subjects)
     if subject is None:
         return render_problem(
             request,
@@ -76,7 +79,7 @@ def registration_form(request: HttpRequest) -> HttpResponse:
     # KRR only for the form's initial phone and e-mail; a POST carries the citizen's own.
     prefill = subject_prefill(subject=subject, contact=request.method == "GET")
     is_child = not subject.is_self
-    members = household_members(parent=parent, subject=subject, today=today)
+    members = household_members(subjects=subjects, subject=subject)
     options = {
         "is_child": is_child,
         "today": today,
