@@ -41,6 +41,11 @@ def field_name(row: int, name: str) -> str:
     return f"nk{row}_{name}"
 
 
+def is_household_change(data: Mapping) -> bool:
+    """Whether «Legg til nærkontakt» or «Fjern» sent the form (not «Send inn»)."""
+    return ADD in data or REMOVE in data
+
+
 def rows_posted(data: Mapping) -> int:
     """How many rows the posted page had (none until «Legg til nærkontakt» is pressed)."""
     try:
@@ -64,13 +69,13 @@ class Change:
 def household_change(data: QueryDict) -> Change | None:
     """The posted form with a row added or one removed, or None if neither button was
     pressed (the form was sent, or the language switched)."""
+    if not is_household_change(data):
+        return None
     rows = rows_posted(data)
     if ADD in data:
         if rows >= HOUSEHOLD_MAX:
             return Change(data=data, rows=rows)
         return Change(data=data, rows=rows + 1, added=True)
-    if REMOVE not in data:
-        return None
     try:
         removed = int(data[REMOVE]) - 1
     except ValueError:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from core.forms import form_as_typed
 from core.i18n import is_language_switch
 from core.localtime import local_today
-from core.ratelimit import by_citizen, by_client, rate_limited
+from core.ratelimit import Rule, by_citizen, by_client, rate_limited
 from municipalities.selectors import municipality_get
 from selfreg.decorators import portal_page
 from selfreg.flow import flow_get, flow_mark_registered
@@ -23,6 +23,7 @@ from selfreg.household import (
     household_change,
     household_focus,
     household_rows_bound,
+    is_household_change,
     rows_posted,
 )
 from selfreg.selectors import (
@@ -45,8 +46,20 @@ from tracing.selectors import index_active_or_self_registered_recently
 from tracing.services import AlreadyRegistered, TracingError
 
 
+def _not_for_row_changes(rule: Rule) -> Rule:
+    """The per-person limit counts what may register, not «Legg til nærkontakt» and «Fjern»:
+    a household of 20 takes 20 posts before «Send inn». Those still count per address."""
+
+    def key(request: HttpRequest) -> str | None:
+        return None if is_household_change(request.POST) else rule.key(request)
+
+    return Rule(name=rule.name, key=key)
+
+
 @portal_page("GET", "POST")
-@rate_limited(by_client("selfreg_submit_client"), by_citizen("selfreg_submit_person"))  # S9
+@rate_limited(  # S9
+    by_client("selfreg_submit_client"), _not_for_row_changes(by_citizen("selfreg_submit_person"))
+)
 def registration_form(request: HttpRequest) -> HttpResponse:
     flow = flow_get(request.session)
     if flow is None:

@@ -289,3 +289,27 @@ def test_language_switch_keeps_the_rows(client_on_form):
     assert input_value(html, "nk0_first_name") == "Anne"
     assert input_value(html, "nk1_first_name") == "Bjørn"
     assert not Index.objects.exists()
+
+
+def test_s9_adding_and_removing_rows_does_not_use_up_the_persons_submissions(
+    client_on_form, settings
+):
+    """A household of 20 takes 20 posts before «Send inn»: the per-person limit counts what may
+    register; the rows' buttons count only per address."""
+    settings.RATE_LIMIT_ENABLED = True
+    settings.RATE_LIMITS = {
+        **settings.RATE_LIMITS,
+        "selfreg_submit_person": "2/3600",
+        "selfreg_submit_client": "30/600",
+    }
+    data = {**valid_form(), "nk_antall": "0"}
+    for rows in range(1, 6):
+        response = client_on_form.post(FORM, {**data, "nk_legg_til": "1"})
+        assert response.status_code == 200
+        data["nk_antall"] = str(rows)
+        data.update(row(rows - 1, first=f"Person{chr(64 + rows)}", phone=f"+479000000{rows}"))
+    assert client_on_form.post(FORM, {**data, "nk_fjern": "5"}).status_code == 200
+    data["nk_antall"] = "4"
+    del data["nk4_first_name"]
+    assert client_on_form.post(FORM, data).url == RECEIPT
+    assert CloseContact.objects.count() == 4

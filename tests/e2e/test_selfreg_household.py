@@ -194,3 +194,28 @@ def test_household_by_keyboard_only_without_javascript(visit, oidc_live, demo_da
         "Ingen registrert"
     )
     assert not CloseContact.objects.filter(index__fnr=KARI, reported_by="index").exists()
+
+
+def test_household_button_falls_back_to_a_plain_post_when_htmx_gets_no_form(
+    visit, oidc_live, demo_data
+):
+    """An error page (here a 503 made up by the test) or the login page after the session ran
+    out is no section to swap: the button then posts the form as without scripts."""
+    browsing = visit(DESKTOP)
+    page = browsing.page
+    to_form(browsing)
+    seen = []
+
+    def answer(route):
+        seen.append(route.request.headers.get("hx-request", ""))
+        if route.request.headers.get("hx-request"):
+            route.fulfill(status=503, body="Utilgjengelig", content_type="text/plain")
+        else:
+            route.continue_()
+
+    page.route("**/hjemmetest/skjema", answer)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Legg til nærkontakt").click()
+    assert seen == ["true", ""]
+    expect(row(page, 1).get_by_label("Fornavn")).to_be_focused()
+    expect(page.get_by_label("Dato for test")).to_have_value(_day(1))
