@@ -9,6 +9,7 @@ from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from selfreg.household import TICKED, household_check, household_fields_add
 from selfreg.selectors import Subject
 from tracing.models import InfectionPlace, RiskGroup
 from tracing.registration import ANSWER_FIELDS, Answers, Channel
@@ -163,10 +164,14 @@ class RegistrationForm(forms.Form):
         is_child: bool,
         today: datetime.date,
         krr_filled: frozenset[str] = frozenset(),
+        household_rows: int = 0,
+        household_members: Sequence[tuple[str, str]] = (),
         **kwargs,
     ):
         """`krr_filled`: which of phone and e-mail KRR filled in when the form was first shown;
-        only those say «Fra Kontakt- og reservasjonsregisteret»."""
+        only those say «Fra Kontakt- og reservasjonsregisteret». `household_rows` typed contacts
+        and the (choice, name) of the people C-4 offers besides the one registered, for
+        «Nærkontakter i husstanden» (selfreg.household)."""
         super().__init__(*args, **kwargs)
         self.today = today
         self.is_child = is_child
@@ -191,10 +196,13 @@ class RegistrationForm(forms.Form):
         self.fields["test_date_from"].widget.attrs["required"] = True
         for name in ("test_date_from", "test_date_to", "symptom_onset_from", "symptom_onset_to"):
             self.fields[name].widget.attrs["max"] = today.isoformat()
+        household_fields_add(self, rows=household_rows, members=household_members, today=today)
 
     def clean(self) -> dict:
         data = super().clean()
         values = registration_check(self, channel=Channel.CITIZEN, today=self.today)
         self.answers = Answers(**{name: values[name] for name in ANSWER_FIELDS})
         self.contact = {name: values.get(name, "") for name in ("phone", "email")}
+        self.household_typed = household_check(self, today=self.today)
+        self.household_ticked = list(data.get(TICKED) or ())
         return data

@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext
 
 from municipalities.selectors import postal_place
 from registers import interfaces
@@ -103,10 +104,19 @@ def registrations_of(*, subjects: list[Subject]) -> list[OwnRegistration]:
     ]
 
 
-def subject_get(*, parent: RegisterPerson, choice: str, today: datetime.date) -> Subject | None:
+def subject_get(
+    *,
+    parent: RegisterPerson,
+    choice: str,
+    today: datetime.date,
+    subjects: list[Subject] | None = None,
+) -> Subject | None:
     """C-4: the subject a submitted choice names, or None if it names nobody this parent may
-    register (a forged or stale value)."""
-    return subject_pick(subjects=subject_options(parent=parent, today=today), choice=choice)
+    register (a forged or stale value). `subjects`: subject_options as this request read them,
+    if it did."""
+    if subjects is None:
+        subjects = subject_options(parent=parent, today=today)
+    return subject_pick(subjects=subjects, choice=choice)
 
 
 def subject_pick(*, subjects: list[Subject], choice: str) -> Subject | None:
@@ -115,6 +125,22 @@ def subject_pick(*, subjects: list[Subject], choice: str) -> Subject | None:
         if hmac.compare_digest(subject.choice.encode(), (choice or "").encode()):
             return subject
     return None
+
+
+def household_members(*, subjects: list[Subject], subject: Subject) -> list[tuple[Subject, str]]:
+    """The people C-4 offers (`subjects`, from subject_options on this request) besides
+    `subject`, each with the name to tick them by: they live with the one registered, and may
+    be listed as household close contacts with what Folkeregisteret has of them."""
+    return [
+        (
+            other,
+            gettext("%(name)s (deg selv)") % {"name": other.person.full_name}
+            if other.is_self
+            else other.person.full_name,
+        )
+        for other in subjects
+        if other.choice != subject.choice
+    ]
 
 
 @dataclass(frozen=True)

@@ -2,14 +2,21 @@
 
 import dataclasses
 import uuid
+from collections.abc import Sequence
 
 from django.db import transaction
 
+from core.localtime import local_today
 from selfreg.confirmation import confirmation_enqueue
 from selfreg.selectors import Guardian, Subject
 from tracing.models import RegisteredByKind
 from tracing.registration import Answers, PersonDetails, Registration, values_of
-from tracing.services import RegisteredBy, RegistrationResult, index_register
+from tracing.services import (
+    RegisteredBy,
+    RegistrationResult,
+    household_contacts_register,
+    index_register,
+)
 
 
 def selfreg_submit(
@@ -24,6 +31,7 @@ def selfreg_submit(
     submission_id: uuid.UUID,
     confirm_to: tuple[str, str] = ("", ""),
     guardian: Guardian | None = None,
+    household: Sequence[PersonDetails] = (),
 ) -> RegistrationResult:
     """I-5: person data from the registers (phone and e-mail as the citizen corrected them),
     index fields from the form, "registered by" from the login. The import runs in one
@@ -34,7 +42,11 @@ def selfreg_submit(
 
     `confirm_to` is the (phone, e-mail) the confirmation goes to: the citizen's own, also for a
     child. It is queued in the same transaction, so it is sent if and only if the registration
-    is made, and once: a repeated submission queues nothing."""
+    is made, and once: a repeated submission queues nothing.
+
+    `household` are the people the citizen lives with («Nærkontakter i husstanden»), typed
+    (no fødselsnummer) or ticked from Folkeregisteret: each becomes a close contact of the new
+    index, «Registrert av indeks», in the same transaction."""
     person = dataclasses.replace(
         prefill,
         phone=phone if subject.is_self else "",
@@ -59,6 +71,7 @@ def selfreg_submit(
             submission_id=submission_id,
         )
         if not result.repeated_submission:
+            household_contacts_register(index=result.index, contacts=household, today=local_today())
             phone_to, email_to = confirm_to
             confirmation_enqueue(reference=result.index.reference, phone=phone_to, email=email_to)
     return result

@@ -34,6 +34,7 @@ from selfreg.selectors import (
     subject_options,
     subjects_already_registered,
 )
+from tracing.selectors import index_household_contacts
 
 # «Velg kommune», «Hvem», the form: the citizen is told where they are («Steg 2 av 3»).
 STEP_COUNT = 3
@@ -223,6 +224,7 @@ def render_receipt(request: HttpRequest, reference: str) -> HttpResponse:
         "is_self": found.is_self,
         "registered_at": local_timestamp(index.opened_at),
         "again_url": start_url(index.municipality_id),
+        "household": [c.person.full_name for c in index_household_contacts(index=index)],
     }
     return render(request, "selfreg/receipt.html", context)
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from core.forms import form_as_typed
 from core.i18n import is_language_switch
 from core.localtime import local_today
-from core.ratelimit import by_citizen, by_client, rate_limited
+from core.ratelimit import Rule, by_citizen, by_client, rate_limited
 from municipalities.selectors import municipality_get
 from selfreg.auth import keeps_typed_answers
 from selfreg.decorators import portal_page
@@ -27,11 +27,20 @@ from selfreg.flow import (
     krr_filled_set,
 )
 from selfreg.forms import KRR_FIELDS, RegistrationForm
+from selfreg.household import (
+    household_change,
+    household_focus,
+    household_rows_bound,
+    is_household_change,
+    rows_posted,
+)
 from selfreg.resume import RESUME_FIELD, Resumed, resume_take, resume_token
 from selfreg.selectors import (
     citizen_person,
     guardian_of,
+    household_members,
     subject_get,
+    subject_options,
     subject_prefill,
 )
 from selfreg.services import selfreg_submit
@@ -45,6 +54,7 @@ from selfreg.views import (
     step_context,
     who_url,
 )
+from tracing.registration import HOUSEHOLD_MAX
 from tracing.selectors import (
     index_active_or_self_registered_recently,
     index_reference_by_submission,
@@ -71,8 +81,20 @@ def _flow_resumed(request: HttpRequest) -> tuple[Flow, Resumed] | None:
     return flow, resumed
 
 
+def _not_for_row_changes(rule: Rule) -> Rule:
+    """The per-person limit counts what may register, not «Legg til nærkontakt» and «Fjern»:
+    a household of 20 takes 20 posts before «Send inn». Those still count per address."""
+
+    def key(request: HttpRequest) -> str | None:
+        return None if is_household_change(request.POST) else rule.key(request)
+
+    return Rule(name=rule.name, key=key)
+
+
 @portal_page("GET", "POST")
-@rate_limited(by_client("selfreg_submit_client"), by_citizen("selfreg_submit_person"))  # S9
+@rate_limited(  # S9
+    by_client("selfreg_submit_client"), _not_for_row_changes(by_citizen("selfreg_submit_person"))
+)
 @keeps_typed_answers
 def registration_form(request: HttpRequest) -> HttpResponse:
     flow = flow_get(request.session)
@@ -96,7 +118,9 @@ def registration_form(request: HttpRequest) -> HttpResponse:
     if parent is None:
         return render_not_in_register(request)
     today = local_today()
-    subject = subject_get(parent=parent, choice=flow.choice, today=today)
+    # C-4 read once for this request: who is registered, and who else may be ticked.
+    subjects = subject_options(parent=parent, today=today)
+    subject = subject_get(parent=parent, choice=flow.choice, today=today, subjects=subjects)
     if subject is None:
         return render_problem(
             request,
@@ -111,6 +135,16 @@ def registration_form(request: HttpRequest) -> HttpResponse:
     # KRR only for the form's initial phone and e-mail; a POST carries the citizen's own.
     prefill = subject_prefill(subject=subject, contact=request.method == "GET")
     is_child = not subject.is_self
+    members = household_members(subjects=subjects, subject=subject)
+    options = {
+        "is_child": is_child,
+        "today": today,
+        "household_members": [(m.choice, label) for m, label in members],
+        # Which of phone and e-mail KRR filled when the form was first shown (C-6).
+        "krr_filled": krr_filled(request.session),
+    }
+    change = household_change(request.POST) if request.method == "POST" else None
+    focus_heading = False
     if request.method == "GET":
         if index_active_or_self_registered_recently(fnr=subject.person.fnr, now=timezone.now()):
             return render_already_registered(request, **already)
@@ -120,32 +154,31 @@ def registration_form(request: HttpRequest) -> HttpResponse:
             # KRR's help text only under a field that still holds what KRR gave.
             filled = frozenset(n for n in filled if resumed.answers.get(n) == initial[n])
         krr_filled_set(request.session, filled)
+        options["krr_filled"] = filled
         if resumed is not None:
-            form = form_as_typed(
-                RegistrationForm,
-                resumed.answers,
-                is_child=is_child,
-                today=today,
-                krr_filled=filled,
-            )
+            rows = rows_posted(resumed.answers)
+            form = form_as_typed(RegistrationForm, resumed.answers, household_rows=rows, **options)
         else:
-            form = RegistrationForm(
-                initial=initial, is_child=is_child, today=today, krr_filled=filled
-            )
+            form = RegistrationForm(initial=initial, **options)
     elif is_language_switch(request):
         # The same step in the language chosen: nothing checked, nothing submitted, nothing lost.
-        form = form_as_typed(
-            RegistrationForm,
-            request.POST,
-            is_child=is_child,
-            today=today,
-            krr_filled=krr_filled(request.session),
-        )
+        rows = rows_posted(request.POST)
+        form = form_as_typed(RegistrationForm, request.POST, household_rows=rows, **options)
+    elif change is not None:
+        # A row more or less, the rest as typed: nothing checked until «Send inn».
+        form = form_as_typed(RegistrationForm, change.data, household_rows=change.rows, **options)
+        focus_heading = household_focus(form, change)
     else:
-        form = RegistrationForm(
-            request.POST, is_child=is_child, today=today, krr_filled=krr_filled(request.session)
-        )
+        form = RegistrationForm(request.POST, household_rows=rows_posted(request.POST), **options)
         if form.is_valid():
+            ticked = {m.choice: m for m, _label in members}
+            household = [
+                *form.household_typed,
+                *(
+                    subject_prefill(subject=ticked[choice], contact=False)
+                    for choice in form.household_ticked
+                ),
+            ]
             guardian = guardian_of(parent=parent) if is_child else None
             try:
                 result = selfreg_submit(
@@ -163,6 +196,7 @@ def registration_form(request: HttpRequest) -> HttpResponse:
                         else (guardian.phone, guardian.email)  # a child has none of its own
                     ),
                     guardian=guardian,
+                    household=household,
                 )
             except AlreadyRegistered:
                 return render_already_registered(request, **already)
@@ -183,6 +217,9 @@ def registration_form(request: HttpRequest) -> HttpResponse:
         "resume_token": resume_token(pid=request.citizen_pid, flow=flow),
         "action": form_url(municipality.number),
         **step_context(3, back_url=who_url(municipality.number)),
+        "household_rows": household_rows_bound(form),
+        "household_max": HOUSEHOLD_MAX,
+        "household_focus_heading": focus_heading,
         "language_switch_form": "selfreg-form",
     }
     return render(request, "selfreg/form.html", context)

@@ -35,12 +35,15 @@ class Channel(StrEnum):
     register a test of the last 14 days; a tracer may leave what is not known unanswered
     («Ikke oppgitt») and register an older test, e.g. from a late laboratory report. An
     integration registers "as the portal does" and meets the 14-day limit too; generated
-    load-test data is checked like a tracer's."""
+    load-test data is checked like a tracer's. A household contact is a person the citizen
+    types in as one they live with: names and a phone number to reach them, no fødselsnummer
+    (the citizen is not asked for other people's numbers)."""
 
     CITIZEN = "citizen"
     STAFF = "staff"
     API = "api"
     BULK = "bulk"
+    HOUSEHOLD = "household"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -118,6 +121,7 @@ CHANNEL_INPUT: dict[Channel, tuple[str, ...]] = {
     Channel.STAFF: ("fnr", "phone", "email", *ANSWER_FIELDS),
     Channel.API: (*PERSON_FIELDS, *ANSWER_FIELDS),
     Channel.BULK: (*PERSON_FIELDS, *ANSWER_FIELDS),
+    Channel.HOUSEHOLD: ("first_name", "last_name", "phone", "birth_date"),
 }
 # What each way in must be given (C-7 for the citizen; a person's number and names elsewhere).
 CHANNEL_REQUIRED: dict[Channel, frozenset[str]] = {
@@ -125,7 +129,11 @@ CHANNEL_REQUIRED: dict[Channel, frozenset[str]] = {
     Channel.STAFF: frozenset({"fnr", "test_date_from"}),
     Channel.API: frozenset({"fnr", "first_name", "last_name", "test_date_from"}),
     Channel.BULK: frozenset({"fnr", "first_name", "last_name", "test_date_from"}),
+    Channel.HOUSEHOLD: frozenset({"first_name", "last_name", "phone"}),
 }
+# The people a citizen may list as household close contacts in one registration, typed and
+# ticked together: a household, not an address book.
+HOUSEHOLD_MAX = 20
 TEST_AGE_LIMITED = frozenset({Channel.CITIZEN, Channel.API})
 PHONE_RE = re.compile(r"^\+?[0-9]{8,15}$")
 POSTAL_CODE_RE = re.compile(r"^[0-9]{4}$")

@@ -28,6 +28,7 @@ class Code(StrEnum):
     INVALID_PHONE = "invalid_phone"
     INVALID_POSTAL_CODE = "invalid_postal_code"
     INVALID_EMAIL = "invalid_email"
+    TOO_MANY = "too_many"
 
 
 def _d(day: datetime.date) -> str:
@@ -48,6 +49,8 @@ def required(field: str) -> str:
             return _("Fyll inn fornavn.")
         case "last_name":
             return _("Fyll inn etternavn.")
+        case "phone":
+            return _("Fyll inn telefonnummer.")
     return _("Fyll inn feltet.")
 
 
@@ -124,3 +127,7 @@ def invalid_postal_code() -> str:
 
 def invalid_email() -> str:
     return _("Skriv en gyldig e-postadresse, for eksempel navn@eksempel.no.")
+
+
+def household_too_many(maximum: int) -> str:
+    return _("Du kan registrere høyst %(max)s nærkontakter.") % {"max": maximum}

@@ -93,6 +93,16 @@ def index_reference_by_submission(*, submission_id) -> str | None:
     )
 
 
+def index_household_contacts(*, index: Index) -> list[CloseContact]:
+    """The close contacts the index person listed themself («Registrert av indeks»), in the
+    order they were listed, with their persons: what the citizen's receipt names."""
+    return list(
+        index.close_contacts.filter(reported_by=CloseContact.ReportedBy.INDEX)
+        .select_related("person")
+        .order_by("registered_at", "pk")
+    )
+
+
 def index_list(
     *,
     municipality_numbers: Collection[str],

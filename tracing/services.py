@@ -23,7 +23,16 @@ from tracing.models import (
     WorklistPreference,
 )
 from tracing.references import reference_new
-from tracing.registration import ANSWER_FIELDS, PERSON_FIELDS, PersonDetails, Registration
+from tracing.registration import (
+    ANSWER_FIELDS,
+    HOUSEHOLD_MAX,
+    PERSON_FIELDS,
+    Channel,
+    PersonDetails,
+    Registration,
+    registration_errors,
+    values_of,
+)
 from tracing.rules import Decision, Outcome, decide
 from tracing.selectors import duplicate_candidates, index_active_or_self_registered_recently
 
@@ -275,6 +284,7 @@ def close_contact_register(
     last_contact_on: datetime.date | None = None,
     user: AbstractBaseUser | None = None,
     now: datetime.datetime | None = None,
+    reported_by: CloseContact.ReportedBy = CloseContact.ReportedBy.STAFF,
 ) -> CloseContact:
     """Register a close contact of an index, in the index's municipality (B-3).
 
@@ -283,6 +293,9 @@ def close_contact_register(
     moment would get a second record in the municipality, each side blind to the other (R5).
     """
     now = now or timezone.now()
+    if not person.fnr:
+        # A record is found again by its number; one without is household_contacts_register's.
+        raise TracingError(gettext("Fyll inn fødselsnummeret."))
     if person.fnr == index.fnr:
         raise TracingError(gettext("Indekspersonen kan ikke registreres som sin egen nærkontakt."))
     # The index first, then the person: the order a transfer of the index takes them in.
@@ -313,7 +326,58 @@ def close_contact_register(
         registered_at=now,
         last_contact_on=last_contact_on,
         registered_by_user=user,
+        reported_by=reported_by,
     )
+
+
+@transaction.atomic
+def household_contacts_register(
+    *,
+    index: Index,
+    contacts: Sequence[PersonDetails],
+    today: datetime.date,
+    now: datetime.datetime | None = None,
+) -> list[CloseContact]:
+    """The people the index person lives with, as they listed them when registering: each a
+    close contact of `index` in its municipality, «Registrert av indeks».
+
+    Called inside the transaction that registers the index, so that the index and its
+    household land together or not at all. A contact with a fødselsnummer (a child from
+    Folkeregisteret) is registered as a tracer's would be, reusing their person record. A
+    typed contact has no number: they get a person record of their own, never matched to
+    another by number (docs/adr/0012-household-contacts.md). Typed contacts meet the
+    registration's rules for a household contact (Channel.HOUSEHOLD)."""
+    if len(contacts) > HOUSEHOLD_MAX:
+        raise TracingError(gettext("For mange nærkontakter."))
+    now = now or timezone.now()
+    registered = []
+    for person in contacts:
+        if person.fnr:
+            registered.append(
+                close_contact_register(
+                    index=index, person=person, now=now, reported_by=CloseContact.ReportedBy.INDEX
+                )
+            )
+            continue
+        if registration_errors(values_of(person), today=today, channel=Channel.HOUSEHOLD):
+            raise TracingError(gettext("En nærkontakt mangler navn eller telefonnummer."))
+        record = Person.objects.create(
+            fnr="",
+            municipality_id=index.municipality_id,
+            created_at=now,
+            updated_at=now,
+            **_person_data(person),
+        )
+        registered.append(
+            CloseContact.objects.create(
+                person=record,
+                index=index,
+                municipality_id=index.municipality_id,
+                registered_at=now,
+                reported_by=CloseContact.ReportedBy.INDEX,
+            )
+        )
+    return registered
 
 
 @transaction.atomic

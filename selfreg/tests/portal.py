@@ -26,11 +26,11 @@ def selfreg_on(number: str = "0301") -> None:
     municipality_set_status(number=number, is_customer=True, selfreg_enabled=True, source="test")
 
 
-def radio_values(html: str, name: str) -> dict[str, str]:
-    """label text -> value of each radio button named `name`."""
+def radio_values(html: str, name: str, *, input_type: str = "radio") -> dict[str, str]:
+    """label text -> value of each radio button (or checkbox) named `name`."""
     values = {}
     for match in re.finditer(
-        rf'<input type="radio" name="{name}" value="([^"]*)"[^>]*id="([^"]+)"[^>]*>', html
+        rf'<input type="{input_type}" name="{name}" value="([^"]*)"[^>]*id="([^"]+)"[^>]*>', html
     ):
         value, input_id = match.groups()
         label = re.search(rf'<label[^>]*for="{input_id}">([^<]*)</label>', html)

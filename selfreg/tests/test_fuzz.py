@@ -86,3 +86,37 @@ def test_s8_who_with_a_huge_number_goes_back_to_choose(citizen_client):
     response = client.get(WHO, {"kommunenummer": "9" * 10_000})
     assert response.status_code == 302
     assert response.url.startswith(START) and len(response.url) < 200
+
+
+HOUSEHOLD_FIELDS = {
+    "nk_antall": st.sampled_from(["0", "1", "2", "20", "21", "-1", "999999999999"]) | nasty_text,
+    "nk0_first_name": nasty_text,
+    "nk0_last_name": nasty_text,
+    "nk0_phone": nasty_text | st.from_regex(r"\A\+?[0-9 ]{8,15}\Z"),
+    "nk0_birth_date": nasty_date,
+    "nk1_first_name": nasty_text,
+    "nk1_phone": nasty_text,
+    "nk_husstand": nasty_text,
+    "nk_fjern": nasty_text | st.sampled_from(["1", "2", "0"]),
+    "nk_legg_til": st.sampled_from(["1", ""]),
+}
+
+
+@FUZZ
+@given(data=form_data(HOUSEHOLD_FIELDS))
+def test_s8_household_section(citizen_client, data):
+    """«Nærkontakter i husstanden» with a form that is otherwise valid: never a 5xx; refused,
+    added to or removed from, nothing is written; accepted, one index and at most two
+    household contacts (the two rows posted)."""
+    from selfreg.tests.portal import valid_form
+
+    client = _citizen(citizen_client)
+    assert choose(client).status_code == 302
+    before = data_counts()
+    response = client.post(FORM, {**valid_form(), **data})
+    check(response, before)
+    if response.status_code == 302:
+        assert "nk_legg_til" not in data and "nk_fjern" not in data
+        after = data_counts()
+        assert after["tracing.Index"] == before["tracing.Index"] + 1
+        assert after["tracing.CloseContact"] - before["tracing.CloseContact"] <= 2

@@ -27,8 +27,16 @@ def test_the_models_store_every_field():
 
 
 def test_the_citizen_form_has_exactly_the_citizen_fields():
-    form = RegistrationForm(is_child=False, today=TODAY)
+    form = RegistrationForm(is_child=False, today=TODAY, household_rows=0)
     assert set(form.fields) == set(CHANNEL_INPUT[Channel.CITIZEN])
+
+
+def test_each_household_row_of_the_citizen_form_has_exactly_the_household_fields():
+    form = RegistrationForm(is_child=False, today=TODAY, household_rows=2)
+    for row in (0, 1):
+        prefix = f"nk{row}_"
+        row_fields = {name.removeprefix(prefix) for name in form.fields if name.startswith(prefix)}
+        assert row_fields == set(CHANNEL_INPUT[Channel.HOUSEHOLD])
 
 
 def test_the_back_office_form_has_the_staff_fields():
