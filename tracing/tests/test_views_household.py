@@ -54,6 +54,6 @@ def test_close_contact_page_says_who_reported_it(tracer):
     index = IndexFactory()
     contact = _typed_contact(index)
     html = tracer.get(f"/smittesporing/naerkontakt/{contact.pk}/").content.decode()
-    assert re.search(r"<dt>Registrert av</dt><dd>Registrert av indeks</dd>", html)
+    assert re.search(r"<dt>Rapportert av</dt><dd>Registrert av indeks</dd>", html)
     assert re.search(r"<dt>Fødselsnummer</dt><dd>Ikke oppgitt</dd>", html)
     assert "41234567" in html
