@@ -1,10 +1,10 @@
 """The confirmation a citizen gets by e-mail and SMS after «Send inn»: queued in the outbox in
 the import's transaction (selfreg.services.selfreg_submit), sent by `manage.py send_outbox`.
 
-It says only that the form was received, the reference and where to see the receipt: no name,
-no date, nothing of the test. A phone's lock screen, a shared mailbox or a mail server on the
-way shows no more than that. The link is neutral too (/kvittering/<reference>), and needs a
-login to show anything.
+It says only that the form was received, the reference, where to see the receipt and (in the
+e-mail) «Mine registreringer»: no name, no date, nothing of the test. A phone's lock screen, a
+shared mailbox or a mail server on the way shows no more than that. The links are neutral too
+(/kvittering/<reference>, /innlogget/mine-registreringer), and need a login to show anything.
 """
 
 from django.conf import settings
@@ -19,6 +19,10 @@ def receipt_link(reference: str) -> str:
     return settings.SITE_URL + reverse("selfreg:receipt_link", args=[reference])
 
 
+def mine_link() -> str:
+    return settings.SITE_URL + reverse("selfreg:mine")
+
+
 def confirmation_texts(reference: str) -> dict[str, str]:
     link = receipt_link(reference)
     return {
@@ -27,9 +31,10 @@ def confirmation_texts(reference: str) -> dict[str, str]:
             "Vi har mottatt skjemaet ditt.\n\n"
             "Referansenummer: %(reference)s\n\n"
             "Du ser kvitteringen når du logger inn: %(link)s\n\n"
+            "Alt du har registrert, finner du under «Mine registreringer»: %(mine)s\n\n"
             "Denne e-posten kan ikke besvares."
         )
-        % {"reference": reference, "link": link},
+        % {"reference": reference, "link": link, "mine": mine_link()},
         "sms": _(
             "Vi har mottatt skjemaet ditt. Referansenummer: %(reference)s. Kvittering: %(link)s"
         )

@@ -45,6 +45,10 @@ def test_self_registration_queues_email_and_sms_to_what_the_citizen_typed(citize
         assert message.body.startswith("Vi har mottatt skjemaet ditt.")
         assert f"Referansenummer: {index.reference}" in message.body
         assert link in message.body
+    assert (
+        "«Mine registreringer»: http://127.0.0.1:8000/innlogget/mine-registreringer" in email.body
+    )
+    for message in (email, text):
         # No name, no date, nothing of the test, no number.
         for leak in ("Kari", "Nordmann", "21.12", "2021", parent.fnr, "Oslo", "Storgata"):
             assert leak not in message.body + message.subject, leak
