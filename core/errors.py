@@ -32,7 +32,7 @@ def reference_new() -> str:
 _STAFF_PREFIXES = ("/smittesporing/", "/forvaltning/", "/django-admin/")
 
 
-def _context(request: HttpRequest, **extra) -> dict:
+def error_page_context(request: HttpRequest, **extra) -> dict:
     """Where the page's one link leads: the back office's start for staff URLs, else the
     citizen portal's start."""
     if request.path.startswith(_STAFF_PREFIXES):
@@ -83,7 +83,7 @@ def _server_error_response(request: HttpRequest, exc: BaseException | None) -> H
         response = render(
             request,
             "errors/500.html",
-            _context(request, reference=reference, unavailable=unavailable),
+            error_page_context(request, reference=reference, unavailable=unavailable),
             status=status,
         )
     except Exception:  # the page itself failed: still answer, still with the reference
@@ -104,18 +104,18 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """400, unless the database caused it: then the 503 page (R3)."""
     if is_database_unavailable(exception):
         return _server_error_response(request, exception)
-    return render(request, "errors/400.html", _context(request), status=400)
+    return render(request, "errors/400.html", error_page_context(request), status=400)
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return render(request, "errors/403.html", _context(request), status=403)
+    return render(request, "errors/403.html", error_page_context(request), status=403)
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return render(request, "errors/404.html", _context(request), status=404)
+    return render(request, "errors/404.html", error_page_context(request), status=404)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """CSRF_FAILURE_VIEW: most often a form sent again long after it was shown, or with cookies
     off. Django logs the reason (django.security.csrf); the page says what to do."""
-    return render(request, "errors/403_csrf.html", _context(request), status=403)
+    return render(request, "errors/403_csrf.html", error_page_context(request), status=403)
