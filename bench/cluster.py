@@ -122,6 +122,9 @@ class Cluster:
             self.run_dir = Path(tempfile.mkdtemp(prefix="smittesporing-cluster-"))
         self.run_dir.mkdir(parents=True, exist_ok=True)
         (self.run_dir / "html").mkdir(exist_ok=True)
+        # Run by root, nginx's workers are `nobody`, and read the busy page from here.
+        for directory in (self.run_dir, self.run_dir / "html"):
+            directory.chmod(0o755)
         (self.run_dir / "html" / "_overloaded.html").write_bytes(
             busy_page(self.retry_after_seconds)
         )

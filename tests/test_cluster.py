@@ -289,3 +289,59 @@ def test_r1_fifty_sessions_of_one_person_split_over_both_nodes_register_once(clu
     assert Person.objects.filter(fnr=fnr).count() == 1
     for browser in browsers:
         browser.close()
+
+
+def test_a_node_killed_mid_load_loses_and_duplicates_nothing_and_comes_back(cluster):
+    """kill -9 of node 1's master and workers while 8 clients register 120 persons through
+    nginx: node 2 carries on; every registration a client saw accepted is there exactly once,
+    with its notes, no rows half-written; a client whose form failed (nginx's 503 for the
+    request the dead node took with it) and was sent again got its receipt, not a second
+    index (C-8); every refusal carried Retry-After. After the restart, nginx sends node 1
+    requests again."""
+    from bench.failover import run_with_kill, verify_exactly_once
+    from selfreg.tests.portal import today
+
+    selfreg_on("0301")
+    fnrs = [new_citizen() for _ in range(120)]
+    sessions = [(citizen_cookies(f)[django_settings.SESSION_COOKIE_NAME], f) for f in fnrs]
+
+    run = run_with_kill(
+        cluster,
+        sessions,
+        cookie_name=django_settings.SESSION_COOKIE_NAME,
+        clients=8,
+        kill_after=30,
+        restart_after=80,
+        today=today(),
+    )
+
+    outcomes = run.outcomes
+    print(
+        f"kill -9 of {len(run.killed_pids)} processes: {sum(len(o.failures) for o in outcomes)} "
+        f"failed requests, {sum(o.form_resent for o in outcomes)} forms sent again, "
+        f"watcher {[event for _, event in run.watcher_events]}"
+    )
+    assert len(outcomes) == 120
+    assert all(o.ok for o in outcomes), [o.failures for o in outcomes if not o.ok][:5]
+    check = verify_exactly_once(outcomes)
+    assert check["ok"], check
+    assert check["found_exactly_once"] == 120
+    assert sum(o.refusals_without_retry_after for o in outcomes) == 0
+    resent = [o for o in outcomes if o.form_resent]
+    for outcome in resent:  # each got its receipt (ok) and one index (checked above)
+        assert outcome.ok
+    # Node 2 carried on while node 1 was down.
+    assert any(run.killed_at + 1 < o.finished < run.restarted_at for o in outcomes)
+    # Registrations begun after nginx took node 1 out went through without a failure.
+    settled = [
+        o for o in outcomes if run.killed_at + 2 < o.started and o.finished < run.restarted_at
+    ]
+    assert settled and all(not o.failures for o in settled), [o.failures for o in settled]
+    assert cluster.wait_for("node1 down") and cluster.wait_for("node1 up")
+    # After the restart node 1 serves through nginx again.
+    node1 = f"upstream=127.0.0.1:{cluster.nodes[0].port} "
+    for _ in range(8):
+        requests.get(f"{cluster.url}/healthz", timeout=10)
+    log = (cluster.run_dir / "access.log").read_text().splitlines()
+    after = [line for line in log[-8:] if node1 in line]
+    assert after, log[-8:]
