@@ -9,8 +9,10 @@ over the nodes, passive health (max_fails/fail_timeout), another node tried only
 not sent yet or is idempotent, its own failures as the app's busy page (503, Retry-After).
 
 Open-source nginx has no active health checks, so a watcher thread here polls every node's
-/readyz and marks a node `down` in the upstream (and reloads nginx) after FAILS_TO_DOWN failed
-polls in a row, and up again after one that answers 200 (docs/adr/0014-cluster-and-shedding.md).
+/readyz and marks a node `down` in the upstream (and reloads nginx) after FAILS_TO_DOWN refused
+or failed polls in a row (BUSY_TO_DOWN unanswered ones: a node too busy to answer a probe is not
+taken out, which would only load the other more), and up again after one that answers 200
+(docs/adr/0014-cluster-and-shedding.md).
 
     python -m bench.cluster [--nodes 2] [--workers 3] [--port 18080]    (what `make cluster` runs)
 """
@@ -42,6 +44,7 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/12"
 FAIL_TIMEOUT_SECONDS = 5
 POLL_SECONDS = 0.5
 FAILS_TO_DOWN = 2
+BUSY_TO_DOWN = 20
 
 
 @dataclass
@@ -53,6 +56,7 @@ class Node:
     log: object = None
     ready: bool = True  # as the upstream shows it (the watcher's view)
     failed_polls: int = 0
+    busy_polls: int = 0
 
     @property
     def url(self) -> str:
@@ -165,7 +169,7 @@ class Cluster:
 
     def nginx_conf(self) -> str:
         text = TEMPLATE.read_text()
-        access_log = str(self.run_dir / "access.log") if self.access_log else "off"
+        access_log = f"{self.run_dir / 'access.log'} cluster" if self.access_log else "off"
         for name, value in {
             "RUN": str(self.run_dir),
             "PORT": str(self.port),
@@ -264,18 +268,26 @@ class Cluster:
         while not self._stop.wait(POLL_SECONDS):
             changed = False
             for node in self.nodes:
-                ok = probe_ready(node.url)
+                answer = probe(node.url)
                 with self._upstream_lock:
-                    if ok:
-                        node.failed_polls = 0
+                    if answer == READY:
+                        node.failed_polls = node.busy_polls = 0
                         if not node.ready:
                             node.ready, changed = True, True
                             self.events.append((time.time(), f"{node.name} up"))
+                        continue
+                    if answer == BUSY:
+                        # No answer within the probe's time: every worker is busy. Taking a
+                        # busy node out would only make the other busier; a hung one is
+                        # taken out after BUSY_TO_DOWN polls in a row.
+                        node.busy_polls += 1
                     else:
                         node.failed_polls += 1
-                        if node.ready and node.failed_polls >= FAILS_TO_DOWN:
-                            node.ready, changed = False, True
-                            self.events.append((time.time(), f"{node.name} down"))
+                    if node.ready and (
+                        node.failed_polls >= FAILS_TO_DOWN or node.busy_polls >= BUSY_TO_DOWN
+                    ):
+                        node.ready, changed = False, True
+                        self.events.append((time.time(), f"{node.name} down"))
             if changed:
                 self._reload_upstream()
 
@@ -289,11 +301,11 @@ class Cluster:
         if self.nginx is not None and self.nginx.poll() is None:
             self.nginx.send_signal(signal.SIGHUP)  # graceful: old workers finish their requests
 
-    def wait_for(self, what: str, *, seconds: float = 15) -> bool:
-        """Wait until the watcher has recorded `what` (e.g. "node1 up")."""
+    def wait_for(self, what: str, *, since: float = 0, seconds: float = 15) -> bool:
+        """Wait until the watcher has recorded `what` (e.g. "node1 up") after `since`."""
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
-            if any(event == what for _, event in self.events):
+            if any(event == what and at >= since for at, event in self.events):
                 return True
             time.sleep(0.1)
         return False
@@ -309,12 +321,27 @@ def busy_page(retry_after: int) -> bytes:
     return overloaded(request, retry_after=retry_after).content
 
 
-def probe_ready(url: str) -> bool:
+READY, BUSY, FAILED = "ready", "busy", "failed"
+
+
+def probe(url: str, *, timeout: float = 2) -> str:
+    """READY: /readyz answered 200. FAILED: refused, or answered otherwise (503: the node cannot
+    reach PostgreSQL or Redis). BUSY: no answer in time."""
     try:
-        with urllib.request.urlopen(f"{url}/readyz", timeout=1) as response:  # noqa: S310
-            return response.status == 200
-    except (OSError, urllib.error.URLError):
-        return False
+        with urllib.request.urlopen(f"{url}/readyz", timeout=timeout) as response:  # noqa: S310
+            return READY if response.status == 200 else FAILED
+    except urllib.error.HTTPError:
+        return FAILED
+    except TimeoutError:
+        return BUSY
+    except urllib.error.URLError as exc:
+        return BUSY if isinstance(exc.reason, TimeoutError) else FAILED
+    except OSError:
+        return FAILED
+
+
+def probe_ready(url: str) -> bool:
+    return probe(url, timeout=1) == READY
 
 
 def wait_ready(url: str, *, process: subprocess.Popen, seconds: float = 60) -> None:

@@ -337,7 +337,8 @@ def test_a_node_killed_mid_load_loses_and_duplicates_nothing_and_comes_back(clus
         o for o in outcomes if run.killed_at + 2 < o.started and o.finished < run.restarted_at
     ]
     assert settled and all(not o.failures for o in settled), [o.failures for o in settled]
-    assert cluster.wait_for("node1 down") and cluster.wait_for("node1 up")
+    assert cluster.wait_for("node1 down", since=run.killed_at)
+    assert cluster.wait_for("node1 up", since=run.restarted_at)
     # After the restart node 1 serves through nginx again.
     node1 = f"upstream=127.0.0.1:{cluster.nodes[0].port} "
     for _ in range(8):
