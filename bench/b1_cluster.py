@@ -74,8 +74,12 @@ def run(*, tiny: bool) -> dict:
         with bench_cluster(nodes, queue_timeout_seconds=0) as cluster:
             print(f"B1 cluster: {nodes} node(s) x {WORKERS_PER_NODE} workers behind nginx, "
                   f"{CLIENTS} clients, {REGISTRATIONS} registrations ...", flush=True)  # fmt: skip
+            app_before = _cpu_seconds(_node_pids(cluster))
             level = _level(CLIENTS, REGISTRATIONS, cluster.url, cluster.nodes[0].process.pid)
             level.pop("memory", None)
+            level["cpu_ms_per_registration"] = _cpu_per_registration(
+                cluster, app_before, level["registrations"]
+            )
             results.append({"nodes": nodes, "workers_per_node": WORKERS_PER_NODE, **level})
     single = _b1_single()
     LAST.clear()
@@ -111,6 +115,51 @@ def run(*, tiny: bool) -> dict:
         "single_node_direct": single,
         "levels": results,
         "two_over_one": gain,
+    }
+
+
+def _node_pids(cluster) -> list[int]:
+    from bench.server import worker_pids
+
+    pids = []
+    for node in cluster.nodes:
+        pids += [node.process.pid, *worker_pids(node.process.pid)]
+    return pids
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU of these processes so far (/proc/<pid>/stat, clock ticks)."""
+    from pathlib import Path
+
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def _cpu_per_registration(cluster, app_before: float, registrations: int) -> dict:
+    """CPU per registration: the nodes' gunicorn processes (a worker replaced during the level
+    loses its share), and the PostgreSQL backends serving this database's connections (the
+    workers keep theirs, DB_CONN_MAX_AGE, so each backend's lifetime is about the level's)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        )
+        backends = [row[0] for row in cursor.fetchall()]
+    app = _cpu_seconds(_node_pids(cluster)) - app_before
+    database = _cpu_seconds(backends)
+    if not registrations:
+        return {}
+    return {
+        "app": round(1000 * app / registrations, 1),
+        "postgresql": round(1000 * database / registrations, 1),
+        "postgresql_backends": len(backends),
     }
 
 

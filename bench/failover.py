@@ -31,6 +31,7 @@ class Outcome:
     failures: list[str] = field(default_factory=list)  # each failed attempt: "step status"
     form_resent: bool = False  # the form POST failed at least once and was sent again
     refusals_without_retry_after: int = 0
+    reconnects: int = 0  # kept-alive connections found closed and opened again, unseen
 
 
 class _Citizen:
@@ -38,19 +39,23 @@ class _Citizen:
         self.base_url, self.cookie_name, self.session_key = base_url, cookie_name, session_key
         self.outcome = outcome
         self.http = KeepAliveHttp(base_url, cookie_name, session_key)
+        self.answered = 0  # answers on the current connection
 
     def _try(self, step: str, call, accept) -> tuple | None:
         for _ in range(RETRIES):
             try:
                 answer = call()
             except (OSError, http.client.HTTPException) as exc:
+                if isinstance(exc, http.client.RemoteDisconnected) and self.answered:
+                    # A kept-alive connection closed before any answer (nginx closes idle ones
+                    # when it reloads): a browser opens another and sends again, unseen.
+                    self.outcome.reconnects += 1
+                    self._reconnect()
+                    continue
                 self.outcome.failures.append(f"{step} {type(exc).__name__}")
-                # A browser opens a new connection; the cookies stay.
-                cookies = self.http.cookies
-                self.http.close()
-                self.http = KeepAliveHttp(self.base_url, self.cookie_name, self.session_key)
-                self.http.cookies = cookies
+                self._reconnect()
             else:
+                self.answered += 1
                 if accept(answer):
                     return answer
                 self.outcome.failures.append(f"{step} {answer[0]}")
@@ -64,6 +69,14 @@ class _Citizen:
                 self.outcome.form_resent = True
             time.sleep(RETRY_PAUSE_SECONDS)
         return None
+
+    def _reconnect(self) -> None:
+        """A new connection; the cookies stay."""
+        cookies = self.http.cookies
+        self.http.close()
+        self.http = KeepAliveHttp(self.base_url, self.cookie_name, self.session_key)
+        self.http.cookies = cookies
+        self.answered = 0
 
     def register(self, answers: dict) -> None:
         http_ = lambda: self.http  # noqa: E731  (the connection may be replaced between tries)
@@ -129,6 +142,7 @@ class KillRun:
     outcomes: list[Outcome]
     seconds: float
     killed_at: float
+    down_at: float  # when the watcher had taken the node out
     restarted_at: float
     killed_pids: list[int]
     watcher_events: list[tuple[float, str]]
@@ -141,13 +155,13 @@ def run_with_kill(
     cookie_name: str,
     clients: int,
     kill_after: int,
-    restart_after: int,
+    while_down: int,
     today: datetime.date,
     node_index: int = 0,
 ) -> KillRun:
     """Register `sessions` ((session key, fnr) each) through nginx with `clients` threads; kill
-    node `node_index` once `kill_after` registrations have finished, start it again once
-    `restart_after` have."""
+    node `node_index` once `kill_after` registrations have finished, and start it again once
+    `while_down` more have finished after the watcher took it out of nginx."""
     from bench.loadgen import form_answers
 
     answers = form_answers(today)
@@ -185,7 +199,11 @@ def run_with_kill(
     finished_count(kill_after)
     killed_at = time.time()
     pids = cluster.node_kill(node)
-    finished_count(restart_after)
+    cluster.wait_for(f"{node.name} down", since=killed_at, seconds=30)
+    down_at = time.time()
+    with lock:
+        finished_when_down = len(outcomes)
+    finished_count(finished_when_down + while_down)
     restarted_at = time.time()
     cluster.node_restart(node)
     for thread in threads:
@@ -194,6 +212,7 @@ def run_with_kill(
         outcomes=outcomes,
         seconds=time.monotonic() - started,
         killed_at=killed_at,
+        down_at=down_at,
         restarted_at=restarted_at,
         killed_pids=pids,
         watcher_events=list(cluster.events),

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.utils import translation
 
 from core.errors import error_page_context
@@ -98,6 +99,17 @@ def overloaded(request: HttpRequest, *, retry_after: int) -> HttpResponse:
     return response
 
 
+def _exempt(request: HttpRequest) -> bool:
+    """A view named in QUEUE_TIMEOUT_EXEMPT is served however long it waited: the receipt, which
+    follows an accepted registration (refusing it would tell a citizen whose form went in only
+    that the service is busy). Resolved only for a request about to be refused."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    return match.view_name in settings.QUEUE_TIMEOUT_EXEMPT
+
+
 class QueueTimeMiddleware:
     """Refuses, with `overloaded`, a request that nginx sent more than QUEUE_TIMEOUT_SECONDS
     ago. Placed after the security headers (the page gets them) and before the session."""
@@ -109,7 +121,7 @@ class QueueTimeMiddleware:
         limit = settings.QUEUE_TIMEOUT_SECONDS
         if limit > 0:
             waited = queue_seconds(request, now=time.time())
-            if waited is not None and waited > limit:
+            if waited is not None and waited > limit and not _exempt(request):
                 logger.warning("overload: refused after %.0f ms in the queue", waited * 1000)
                 overload_refusal_counted()
                 return overloaded(request, retry_after=settings.OVERLOAD_RETRY_AFTER_SECONDS)

@@ -286,6 +286,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # (X-Request-Start) is refused with 503 and Retry-After; 0 switches the check off.
 QUEUE_TIMEOUT_SECONDS = float(env_str("QUEUE_TIMEOUT_SECONDS", "2"))
 OVERLOAD_RETRY_AFTER_SECONDS = env_int("OVERLOAD_RETRY_AFTER_SECONDS", 120)
+# Views served however long they waited: the receipt comes after an accepted registration.
+QUEUE_TIMEOUT_EXEMPT = ["selfreg:receipt", "selfreg:receipt_reference", "selfreg:receipt_link"]
 # Probes and the scraper talk to gunicorn directly over plain HTTP, inside the host or network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 # /metrics answers only connections from these addresses or networks (comma-separated, e.g.

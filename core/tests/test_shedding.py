@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.shedding import request_start
-from selfreg.tests.portal import FORM, valid_form
+from selfreg.tests.portal import FORM, RECEIPT, valid_form
 
 
 def sent_ago(seconds: float) -> dict:
@@ -104,3 +104,13 @@ def test_the_page_follows_the_language_chosen(client, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "xx"  # unknown: bokmål
     response = client.get("/", **sent_ago(3))
     assert "Mange bruker tjenesten akkurat nå" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_receipt_is_served_however_long_it_waited(client, settings):
+    """The receipt follows an accepted registration: refusing it would show a citizen whose
+    form went in only the busy page."""
+    settings.QUEUE_TIMEOUT_SECONDS = 2
+    assert client.get(RECEIPT, **sent_ago(5)).status_code != 503
+    settings.QUEUE_TIMEOUT_EXEMPT = []
+    assert client.get(RECEIPT, **sent_ago(5)).status_code == 503
