@@ -344,7 +344,7 @@ def probe_ready(url: str) -> bool:
     return probe(url, timeout=1) == READY
 
 
-def wait_ready(url: str, *, process: subprocess.Popen, seconds: float = 60) -> None:
+def wait_ready(url: str, *, process: subprocess.Popen, seconds: float = 180) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -99,15 +99,22 @@ def overloaded(request: HttpRequest, *, retry_after: int) -> HttpResponse:
     return response
 
 
-def _exempt(request: HttpRequest) -> bool:
-    """A view named in QUEUE_TIMEOUT_EXEMPT is served however long it waited: the receipt, which
-    follows an accepted registration (refusing it would tell a citizen whose form went in only
-    that the service is busy). Resolved only for a request about to be refused."""
+def limit_for(request: HttpRequest) -> float | None:
+    """The queue limit of this request: QUEUE_TIMEOUT_ENTRY_SECONDS for a GET of a view in
+    QUEUE_TIMEOUT_ENTRY (where a citizen begins: the entry page, the login), so that past
+    capacity new arrivals are refused first and a citizen already in the flow finishes instead
+    of being refused half-way, the work done for them lost; None (never refused) for a view in
+    QUEUE_TIMEOUT_EXEMPT (the receipt follows an accepted registration: refusing it would show
+    a citizen whose form went in only the busy page); QUEUE_TIMEOUT_SECONDS otherwise."""
     try:
-        match = resolve(request.path_info)
+        name = resolve(request.path_info).view_name
     except Resolver404:
-        return False
-    return match.view_name in settings.QUEUE_TIMEOUT_EXEMPT
+        name = ""
+    if name in settings.QUEUE_TIMEOUT_EXEMPT:
+        return None
+    if request.method in ("GET", "HEAD") and name in settings.QUEUE_TIMEOUT_ENTRY:
+        return settings.QUEUE_TIMEOUT_ENTRY_SECONDS
+    return settings.QUEUE_TIMEOUT_SECONDS
 
 
 class QueueTimeMiddleware:
@@ -118,11 +125,14 @@ class QueueTimeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        limit = settings.QUEUE_TIMEOUT_SECONDS
-        if limit > 0:
+        shortest = min(settings.QUEUE_TIMEOUT_SECONDS, settings.QUEUE_TIMEOUT_ENTRY_SECONDS)
+        if settings.QUEUE_TIMEOUT_SECONDS > 0:
             waited = queue_seconds(request, now=time.time())
-            if waited is not None and waited > limit and not _exempt(request):
-                logger.warning("overload: refused after %.0f ms in the queue", waited * 1000)
-                overload_refusal_counted()
-                return overloaded(request, retry_after=settings.OVERLOAD_RETRY_AFTER_SECONDS)
+            # The URL is resolved only for a request that waited longer than the shortest limit.
+            if waited is not None and waited > shortest:
+                limit = limit_for(request)
+                if limit is not None and waited > limit:
+                    logger.warning("overload: refused after %.0f ms in the queue", waited * 1000)
+                    overload_refusal_counted()
+                    return overloaded(request, retry_after=settings.OVERLOAD_RETRY_AFTER_SECONDS)
         return self.get_response(request)

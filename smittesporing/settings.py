@@ -288,6 +288,10 @@ QUEUE_TIMEOUT_SECONDS = float(env_str("QUEUE_TIMEOUT_SECONDS", "2"))
 OVERLOAD_RETRY_AFTER_SECONDS = env_int("OVERLOAD_RETRY_AFTER_SECONDS", 120)
 # Views served however long they waited: the receipt comes after an accepted registration.
 QUEUE_TIMEOUT_EXEMPT = ["selfreg:receipt", "selfreg:receipt_reference", "selfreg:receipt_link"]
+# Where a citizen begins: past capacity these (GET) are refused first, at a shorter wait, so
+# that those already in the flow finish.
+QUEUE_TIMEOUT_ENTRY = ["selfreg:start", "selfreg:login"]
+QUEUE_TIMEOUT_ENTRY_SECONDS = float(env_str("QUEUE_TIMEOUT_ENTRY_SECONDS", "1"))
 # Probes and the scraper talk to gunicorn directly over plain HTTP, inside the host or network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 # /metrics answers only connections from these addresses or networks (comma-separated, e.g.

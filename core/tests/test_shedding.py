@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.shedding import request_start
-from selfreg.tests.portal import FORM, RECEIPT, valid_form
+from selfreg.tests.portal import FORM, RECEIPT, START, valid_form
 
 
 def sent_ago(seconds: float) -> dict:
@@ -114,3 +114,15 @@ def test_the_receipt_is_served_however_long_it_waited(client, settings):
     assert client.get(RECEIPT, **sent_ago(5)).status_code != 503
     settings.QUEUE_TIMEOUT_EXEMPT = []
     assert client.get(RECEIPT, **sent_ago(5)).status_code == 503
+
+
+@pytest.mark.django_db
+def test_new_arrivals_are_refused_sooner_than_citizens_in_the_flow(client, settings):
+    """Past capacity the entry page is refused after the shorter wait, so that a citizen
+    already in the flow, whose requests may wait longer, finishes instead."""
+    settings.QUEUE_TIMEOUT_SECONDS = 2
+    settings.QUEUE_TIMEOUT_ENTRY_SECONDS = 1
+    assert client.get(START, **sent_ago(1.5)).status_code == 503
+    assert client.get(FORM, **sent_ago(1.5)).status_code != 503
+    assert client.get(FORM, **sent_ago(2.5)).status_code == 503
+    assert client.get(START, **sent_ago(0.5)).status_code != 503
