@@ -19,7 +19,7 @@ Then the kill: bench.failover's closed loop of 8 clients through nginx, node 1 k
 kill -9 after a quarter of the registrations and started again once a third more have finished
 after the watcher took it out.
 
-Targets (issue 14): at 1x p95 <= 500 ms; at 4x accepted p99 <= 5 s, no connection errors or
+Targets: at 1x p95 <= 500 ms; at 4x accepted p99 <= 5 s, no connection errors or
 time-outs, nothing lost or duplicated, every refusal a 503 with Retry-After.
 """
 
