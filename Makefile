@@ -20,7 +20,7 @@ export DJANGO_ENV
 run: DJANGO_ENV = development
 test test-fast audit: DJANGO_ENV = test
 
-.PHONY: run test lint test-fast audit bench deps chromium nginx static demo migrate clean gettext messages
+.PHONY: run test lint test-fast audit bench cluster deps chromium nginx static demo migrate clean gettext messages
 
 run: deps static messages migrate demo
 	SITE_URL=$(SITE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
@@ -84,8 +84,9 @@ chromium:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null \
 	  || { echo "Could not install chromium (needs root and Debian's package registry)"; exit 1; }; }
 
-# Debian's nginx for the production checklist test (tests/test_production_checklist.py), which
-# runs it as its own child process with a configuration of its own: the service is not started.
+# Debian's nginx for the production checklist test (tests/test_production_checklist.py), the
+# cluster (make cluster, tests/test_cluster.py) and the benchmarks, which run it as their own
+# child process with a configuration of their own: the service is not started.
 nginx:
 	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { \
 	  echo "Installing Debian's nginx for the production checklist test"; \
@@ -98,8 +99,16 @@ migrate: deps
 demo: deps migrate
 	$(PY) manage.py load_demo_data
 
-bench: deps
-	$(PY) -m bench
+# B=b8 (or B="b1 b8") runs only those benchmarks.
+B ?=
+bench: deps nginx
+	$(PY) -m bench $(if $(B),--only $(B))
+
+# Two app nodes (gunicorn, deploy/gunicorn.conf.py) behind nginx on 127.0.0.1:$(CLUSTER_PORT),
+# sharing PostgreSQL and Redis (bench/cluster.py, ADR 0014); Ctrl-C stops them.
+CLUSTER_PORT ?= 18080
+cluster: deps static messages nginx
+	CLUSTER_PORT=$(CLUSTER_PORT) $(PY) -m bench.cluster
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) staticfiles db.sqlite3 locale/*/LC_MESSAGES/*.mo

@@ -21,6 +21,9 @@ BENCHMARKS = {
     # B1 after B2: it prints B1 / B2 from B2's result of the same run. B6 reads B1's memory.
     "b1": "bench.b1_submissions",
     "b6": "bench.b6_memory",
+    # B1 through nginx to one node and to two (bench.cluster); B8 takes its two-node capacity.
+    "b1c": "bench.b1_cluster",
+    "b8": "bench.b8_open_loop",
     "b4": "bench.b4_worklists",
     "b5": "bench.b5_csv_export",
     "b7": "bench.b7_overview",

@@ -57,6 +57,8 @@ TITLE = "B1 end-to-end self-registrations over HTTP (gunicorn, separate load pro
 CLIENTS = tuple(int(c) for c in os.environ.get("B1_CLIENTS", "8 32 128").split())
 # Registrations per level: about a minute each at the throughput seen on this machine.
 PER_LEVEL = {8: 600, 32: 1200, 128: 1200}
+if os.environ.get("B1_PER_LEVEL"):  # B1_PER_LEVEL=600: fewer per level, for quick trials
+    PER_LEVEL = dict.fromkeys(CLIENTS, int(os.environ["B1_PER_LEVEL"]))
 POPULATION = int(os.environ.get("B1_POPULATION", "1000000"))  # smaller for quick trials
 # gthread workers x threads: 2 x cores + 1 processes of one thread each. On two cores, with
 # requests this light, threads cost more in GIL switching than they gain in overlapping database

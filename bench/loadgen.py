@@ -78,6 +78,7 @@ class KeepAliveHttp:
         self.base = base_url
         self.connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
         self.cookies = {cookie_name: session_key}
+        self.last_headers = {}
 
     def _request(self, method: str, path: str, body: bytes | None = None, headers=None):
         headers = dict(headers or {})
@@ -85,6 +86,7 @@ class KeepAliveHttp:
         self.connection.request(method, path, body=body, headers=headers)
         response = self.connection.getresponse()
         text = response.read().decode()
+        self.last_headers = response.headers
         for header in response.headers.get_all("Set-Cookie") or []:
             jar = SimpleCookie()
             jar.load(header)

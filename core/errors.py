@@ -35,17 +35,18 @@ def reference_new() -> str:
 _STAFF_PREFIXES = ("/smittesporing/", "/forvaltning/", "/django-admin/")
 
 
-def _context(request: HttpRequest, *, database_down: bool = False, **extra) -> dict:
+def error_page_context(request: HttpRequest, *, contact: bool = True, **extra) -> dict:
     """Where the page's one link leads: the back office's start for staff URLs, else the
     citizen portal's start, with whom the citizen can contact when an app knows it
-    (core.contact; never when the database is what failed: the providers may read it)."""
+    (core.contact; not with `contact=False`, when the database is what failed or the server is
+    too busy to read it: the providers may)."""
     if request.path.startswith(_STAFF_PREFIXES):
         home = {"home_url": reverse("tracing:home"), "home_label": _("Til forsiden")}
     else:
         home = {
             "home_url": reverse("selfreg:start"),
             "home_label": _("Til selvregistrering av positiv hjemmetest"),
-            **({} if database_down else contact_context(request)),
+            **(contact_context(request) if contact else {}),
         }
     return {**home, **extra}
 
@@ -88,8 +89,8 @@ def _server_error_response(request: HttpRequest, exc: BaseException | None) -> H
         response = render(
             request,
             "errors/500.html",
-            _context(
-                request, database_down=unavailable, reference=reference, unavailable=unavailable
+            error_page_context(
+                request, contact=not unavailable, reference=reference, unavailable=unavailable
             ),
             status=status,
         )
@@ -111,18 +112,18 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """400, unless the database caused it: then the 503 page (R3)."""
     if is_database_unavailable(exception):
         return _server_error_response(request, exception)
-    return render(request, "errors/400.html", _context(request), status=400)
+    return render(request, "errors/400.html", error_page_context(request), status=400)
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return render(request, "errors/403.html", _context(request), status=403)
+    return render(request, "errors/403.html", error_page_context(request), status=403)
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return render(request, "errors/404.html", _context(request), status=404)
+    return render(request, "errors/404.html", error_page_context(request), status=404)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """CSRF_FAILURE_VIEW: most often a form sent again long after it was shown, or with cookies
     off. Django logs the reason (django.security.csrf); the page says what to do."""
-    return render(request, "errors/403_csrf.html", _context(request), status=403)
+    return render(request, "errors/403_csrf.html", error_page_context(request), status=403)

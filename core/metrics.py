@@ -59,6 +59,11 @@ RATE_LIMIT_REFUSALS = Counter(
     "Requests refused with 429 per rate limit exceeded (S9).",
     ["limit"],
 )
+OVERLOAD_REFUSALS = Counter(
+    "smittesporing_overload_refusals",
+    "Requests refused with 503 because they waited in the queue longer than "
+    "QUEUE_TIMEOUT_SECONDS (core.shedding).",
+)
 
 # name -> (documentation, read): a value read fresh at each scrape, e.g. a count in the database.
 _SCRAPE_GAUGES: dict[str, tuple[str, Callable[[], float]]] = {}
@@ -121,6 +126,10 @@ def registration_counted(*, rule: str, outcome: str) -> None:
 
 def rate_limit_refusal_counted(limit: str) -> None:
     RATE_LIMIT_REFUSALS.labels(limit=limit).inc()
+
+
+def overload_refusal_counted() -> None:
+    OVERLOAD_REFUSALS.inc()
 
 
 @cache

@@ -14,6 +14,11 @@ from pathlib import Path
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # The usual 2 × cores + 1 sync workers: the requests wait mostly on PostgreSQL.
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+# The kernel's queue of connections no worker has taken yet: bounded, so that overload is
+# refused (nginx tries the next node, then answers 503) instead of queueing without end; a
+# request that waited in it longer than QUEUE_TIMEOUT_SECONDS is refused by the app
+# (core.shedding). 512 holds a few seconds of traffic at a node's capacity.
+backlog = int(os.environ.get("GUNICORN_BACKLOG", "512"))
 # A worker silent this long is killed and replaced (nginx's proxy_read_timeout is longer).
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30

@@ -59,6 +59,8 @@ MIDDLEWARE = [
     # Outside the rest, so that error pages for a failing middleware get the headers too (S6).
     "csp.middleware.CSPMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
+    # Overload: a request nginx sent too long ago is refused (503) before any real work.
+    "core.shedding.QueueTimeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.SessionLifetimeMiddleware",  # S5: absolute limit of a login
@@ -109,7 +111,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Separates installations (or test clusters) that share one Redis database.
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", ""),
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -275,6 +282,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env_int("DB_CONNECT_TIMEOUT_SECONDS", 5)
     )
+# Overload (core.shedding): a request that waited longer than this between nginx and the app
+# (X-Request-Start) is refused with 503 and Retry-After; 0 switches the check off.
+QUEUE_TIMEOUT_SECONDS = float(env_str("QUEUE_TIMEOUT_SECONDS", "2"))
+OVERLOAD_RETRY_AFTER_SECONDS = env_int("OVERLOAD_RETRY_AFTER_SECONDS", 120)
+# Views served however long they waited: the receipt comes after an accepted registration.
+QUEUE_TIMEOUT_EXEMPT = ["selfreg:receipt", "selfreg:receipt_reference", "selfreg:receipt_link"]
+# Where a citizen begins: past capacity these (GET) are refused first, at a shorter wait, so
+# that those already in the flow finish.
+QUEUE_TIMEOUT_ENTRY = ["selfreg:start", "selfreg:login"]
+QUEUE_TIMEOUT_ENTRY_SECONDS = float(env_str("QUEUE_TIMEOUT_ENTRY_SECONDS", "1"))
 # Probes and the scraper talk to gunicorn directly over plain HTTP, inside the host or network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 # /metrics answers only connections from these addresses or networks (comma-separated, e.g.
