@@ -89,18 +89,12 @@ def registered_references(session: SessionBase) -> list[str]:
 
 
 # Which of phone and e-mail KRR filled in when the form was first shown: only those fields say
-# where their value came from, on every later showing of the same form too.
-KRR_FILLED_KEY = "selfreg_krr_filled"
+# where their value came from, on every later showing of the same form too. Carried by the form
+# itself (a hidden field per name), not the session: it decides a help text and nothing else, and
+# a session write on every showing of the form is a cost on the peak day's hottest path.
+KRR_FILLED_FIELD = "krr_fylt"
 
 
-def krr_filled_set(session: SessionBase, fields) -> None:
-    session[KRR_FILLED_KEY] = sorted(fields)
-
-
-def krr_filled(session: SessionBase) -> frozenset[str]:
-    found = session.get(KRR_FILLED_KEY)
-    return (
-        frozenset(f for f in found if isinstance(f, str))
-        if isinstance(found, list)
-        else frozenset()
-    )
+def krr_filled(data, *, fields) -> frozenset[str]:
+    """The names among `fields` that a posted form says KRR filled."""
+    return frozenset(name for name in data.getlist(KRR_FILLED_FIELD) if name in fields)

@@ -19,12 +19,12 @@ from municipalities.selectors import municipality_get
 from selfreg.auth import keeps_typed_answers
 from selfreg.decorators import portal_page
 from selfreg.flow import (
+    KRR_FILLED_FIELD,
     Flow,
     flow_begin,
     flow_get,
     flow_mark_registered,
     krr_filled,
-    krr_filled_set,
 )
 from selfreg.forms import KRR_FIELDS, RegistrationForm
 from selfreg.household import (
@@ -141,7 +141,7 @@ def registration_form(request: HttpRequest) -> HttpResponse:
         "today": today,
         "household_members": [(m.choice, label) for m, label in members],
         # Which of phone and e-mail KRR filled when the form was first shown (C-6).
-        "krr_filled": krr_filled(request.session),
+        "krr_filled": krr_filled(request.POST, fields=KRR_FIELDS),
     }
     change = household_change(request.POST) if request.method == "POST" else None
     focus_heading = False
@@ -153,7 +153,6 @@ def registration_form(request: HttpRequest) -> HttpResponse:
         if resumed is not None:
             # KRR's help text only under a field that still holds what KRR gave.
             filled = frozenset(n for n in filled if resumed.answers.get(n) == initial[n])
-        krr_filled_set(request.session, filled)
         options["krr_filled"] = filled
         if resumed is not None:
             rows = rows_posted(resumed.answers)
@@ -218,6 +217,8 @@ def registration_form(request: HttpRequest) -> HttpResponse:
         "action": form_url(municipality.number),
         **step_context(3, back_url=who_url(municipality.number)),
         "household_rows": household_rows_bound(form),
+        "krr_filled_field": KRR_FILLED_FIELD,
+        "krr_filled": sorted(options["krr_filled"]),
         "household_max": HOUSEHOLD_MAX,
         "household_focus_heading": focus_heading,
         "language_switch_form": "selfreg-form",

@@ -51,8 +51,17 @@ def test_c6_the_krr_help_text_is_only_under_a_field_krr_filled(citizen_client, p
     html = client.get(FORM).content.decode()
     assert (_helptext(html, "phone") == KRR_PHONE) == ("phone" in shown)
     assert (_helptext(html, "email") == KRR_EMAIL) == ("email" in shown)
-    # Shown again with errors (and whatever the citizen typed), the same fields say it.
-    again = client.post(FORM, valid_form(test_date_from="", phone="+4790000000", email="a@b.no"))
+    # Shown again with errors (and whatever the citizen typed), the same fields say it: the
+    # form carries which fields KRR filled.
+    carried = re.findall(r'<input type="hidden" name="krr_fylt" value="(\w+)">', html)
+    assert set(carried) == shown
+    again = client.post(
+        FORM,
+        {
+            **valid_form(test_date_from="", phone="+4790000000", email="a@b.no"),
+            "krr_fylt": carried,
+        },
+    )
     again_html = again.content.decode()
     assert (_helptext(again_html, "phone") == KRR_PHONE) == ("phone" in shown)
     assert (_helptext(again_html, "email") == KRR_EMAIL) == ("email" in shown)
