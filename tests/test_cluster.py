@@ -24,7 +24,16 @@ from django.db import connection
 
 from bench.cluster import Cluster
 from bench.server import free_port
-from selfreg.tests.portal import FORM, RECEIPT, START, radio_values, selfreg_on, valid_form, who_url
+from selfreg.tests.portal import (
+    FORM,
+    RECEIPT,
+    START,
+    form_url,
+    radio_values,
+    selfreg_on,
+    valid_form,
+    who_url,
+)
 from testidp.tests.browser import post_form
 from tests.factories import StaffFactory, SyntheticKrrEntryFactory, SyntheticPersonFactory
 from tracing.models import Index, Note, Person
@@ -105,7 +114,9 @@ class NodeBrowser:
         token = CSRF_FIELD.search(page.text).group(1)
         choice = radio_values(page.text, "hvem")["Meg selv"]
         chosen = self.post(who_url(), {"hvem": choice, "csrfmiddlewaretoken": token}, node=who_node)
-        assert chosen.status_code == 302 and chosen.headers["Location"] == FORM, chosen.text[:300]
+        assert chosen.status_code == 302 and chosen.headers["Location"] == form_url(), chosen.text[
+            :300
+        ]
         form = self.get(FORM, node=form_node)
         assert form.status_code == 200, form.text[:300]
         return CSRF_FIELD.search(form.text).group(1)

@@ -23,7 +23,15 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 
 from selfreg.session import citizen_login
-from selfreg.tests.portal import FORM, RECEIPT, radio_values, selfreg_on, valid_form, who_url
+from selfreg.tests.portal import (
+    FORM,
+    RECEIPT,
+    form_url,
+    radio_values,
+    selfreg_on,
+    valid_form,
+    who_url,
+)
 from tests.factories import SyntheticKrrEntryFactory, SyntheticPersonFactory
 from tracing.models import Index, Note, Person
 
@@ -83,7 +91,7 @@ class Browser:
         token = CSRF_FIELD.search(page.text).group(1)
         choice = radio_values(page.text, "hvem")["Meg selv"]
         chosen = self.post(who_url(), {"hvem": choice, "csrfmiddlewaretoken": token})
-        assert chosen.status_code == 302 and chosen.headers["Location"] == FORM
+        assert chosen.status_code == 302 and chosen.headers["Location"] == form_url()
         form = self.get(FORM)
         assert form.status_code == 200, form.text[:300]
         return CSRF_FIELD.search(form.text).group(1)
