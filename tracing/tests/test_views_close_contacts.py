@@ -356,3 +356,23 @@ def test_csrf_is_required_for_every_action(client):
         )
         assert response.status_code == 403, action
     assert csrf_client.post(COLUMNS_URL, {"kolonner": ["telefon"]}).status_code == 403
+
+
+def test_b1_a_contact_whose_index_moved_meanwhile_answers_404(monkeypatch, staff_client):
+    """The status and the note of a close contact whose index was handed to another
+    municipality after the tracer reached it: 404, as every edit of an index that moved."""
+    from tracing.services import IndexMoved
+    from tracing.views import close_contacts
+
+    index = IndexFactory(municipality_id="0301")
+    contact = CloseContactFactory(index=index, municipality_id="0301")
+    client = staff_client(tracer_in=["0301"])
+
+    def moved(**kwargs):
+        raise IndexMoved
+
+    monkeypatch.setattr(close_contacts, "close_contact_set_status", moved)
+    monkeypatch.setattr(close_contacts, "note_add", moved)
+    base = f"/smittesporing/naerkontakt/{contact.pk}"
+    assert client.post(f"{base}/status/", {"status": "contacted"}).status_code == 404
+    assert client.post(f"{base}/notat/", {"text": "Ringt"}).status_code == 404

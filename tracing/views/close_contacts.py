@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -50,7 +50,13 @@ from tracing.forms import (
 )
 from tracing.models import CloseContact
 from tracing.selectors import worklist_columns_get
-from tracing.services import TracingError, close_contact_set_status, note_add, worklist_columns_set
+from tracing.services import (
+    IndexMoved,
+    TracingError,
+    close_contact_set_status,
+    note_add,
+    worklist_columns_set,
+)
 from tracing.views.indexes import author_label
 from tracing.views.register import index_register_render
 from tracing.views.worklists import (
@@ -226,6 +232,8 @@ def close_contact_status_view(request: HttpRequest, close_contact_id: int) -> Ht
     if form.is_valid():
         try:
             close_contact_set_status(contact=contact, status=form.cleaned_data["status"])
+        except IndexMoved:
+            raise Http404 from None  # handed to another municipality meanwhile (B-1)
         except TracingError as exc:
             form.add_error("status", str(exc))
         else:
@@ -252,6 +260,8 @@ def close_contact_note_view(request: HttpRequest, close_contact_id: int) -> Http
                 user=request.user,
                 author_label=author_label(request.user),
             )
+        except IndexMoved:
+            raise Http404 from None  # handed to another municipality meanwhile (B-1)
         except TracingError as exc:
             form.add_error("text", str(exc))
         else:
